@@ -1,0 +1,61 @@
+// Entry point: dispatch to a subcommand; the one top-level catch maps errors to exit codes.
+import { EXIT, NetguardError, messageOf } from './errors.js';
+
+export const VERSION = process.env.APT_NETGUARD_BUILD_VERSION ?? 'dev';
+
+const USAGE = `Usage: apt-netguard <command> [options]
+
+Guards Tailscale networking across unattended upgrades: snapshots the network
+state, and diffs it to find what an upgrade broke.
+
+Commands:
+  snapshot            probe the network state now and store it
+  diff A B            findings between two snapshots
+  diff --since-last   findings between the newest snapshot and now
+  list                stored snapshots
+  help [command]      this text, or a command's
+
+Common options: --json, --state-dir DIR, -h/--help, --version
+Exit status: 0 ok / no findings, 1 findings, 2 usage or input error, 3 runtime error.
+`;
+
+type Command = { help: string; run: (args: string[]) => Promise<number> };
+
+async function load(name: string): Promise<Command | null> {
+  switch (name) {
+    case 'snapshot': { const m = await import('./commands/snapshot.js'); return { help: m.help, run: m.snapshotCommand }; }
+    case 'diff': { const m = await import('./commands/diff.js'); return { help: m.help, run: m.diffCommand }; }
+    case 'list': { const m = await import('./commands/list.js'); return { help: m.help, run: m.listCommand }; }
+    default: return null;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '-h' || name === '--help') return process.stdout.write(USAGE), name ? 0 : 2;
+  if (name === '--version') return process.stdout.write(`apt-netguard ${VERSION}\n`), 0;
+  if (name === 'help') {
+    const cmd = rest[0] ? await load(rest[0]) : null;
+    process.stdout.write(cmd ? cmd.help : USAGE);
+    return 0;
+  }
+  const cmd = await load(name);
+  if (!cmd) {
+    process.stderr.write(`apt-netguard: unknown command '${name}'; see 'apt-netguard --help'\n`);
+    return EXIT.usage;
+  }
+  return cmd.run(rest);
+}
+
+export async function runCli(argv: string[]): Promise<void> {
+  let code: number;
+  try {
+    code = await main(argv);
+  } catch (err) {
+    code = err instanceof NetguardError ? err.exitCode : EXIT.runtime;
+    const prefix = err instanceof NetguardError ? '' : 'internal error: ';
+    process.stderr.write(`apt-netguard: ${prefix}${messageOf(err)}\n`);
+    if (process.env.APT_NETGUARD_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  }
+  process.exitCode = code;
+}

@@ -1,0 +1,51 @@
+// Links, addresses, rules and routes. Interfaces are identified by name, never by index.
+import type { LinksState, RoutesState, RulesState, Route, Rule } from '../probes/index.js';
+import { keyedDiff, type Finding, type Severity } from './findings.js';
+
+// tailscaled's table and rule priorities (wgengine/router): losing these cuts the tailnet.
+export const TAILSCALE_TABLE = '52';
+const isTailscaleRule = (r: Rule) => r.priority >= 5200 && r.priority < 5300;
+
+export function diffLinks(a: LinksState, b: LinksState): Finding[] {
+  const out: Finding[] = [];
+  const after = new Map(b.links.map((l) => [l.ifname, l]));
+  const before = new Map(a.links.map((l) => [l.ifname, l]));
+  for (const l of a.links) {
+    const n = after.get(l.ifname);
+    if (!n) out.push({ kind: 'link-missing', severity: 'critical', ifname: l.ifname, ifindex: l.ifindex });
+    else if (n.ifindex !== l.ifindex) out.push({ kind: 'ifindex-changed', severity: 'warning', ifname: l.ifname, before: l.ifindex, after: n.ifindex });
+  }
+  for (const l of b.links) if (!before.has(l.ifname)) out.push({ kind: 'link-added', severity: 'info', ifname: l.ifname, ifindex: l.ifindex });
+  // Addresses only for links present in both; a missing link already says it all.
+  const addrs = (s: LinksState) => s.links.filter((l) => before.has(l.ifname) && after.has(l.ifname))
+    .flatMap((l) => l.addresses.map((x) => ({ ifname: l.ifname, address: `${x.local}/${x.prefixlen}` })));
+  const d = keyedDiff(addrs(a), addrs(b), (x) => `${x.ifname} ${x.address}`);
+  for (const x of d.missing) out.push({ kind: 'address-missing', severity: 'warning', ...x });
+  for (const x of d.added) out.push({ kind: 'address-added', severity: 'info', ...x });
+  return out;
+}
+
+const ruleKey = (r: Rule) => `${r.family}|${r.priority}|${r.table}|${r.selector}`;
+
+export function diffRules(a: RulesState, b: RulesState): Finding[] {
+  const d = keyedDiff(a.rules, b.rules, ruleKey);
+  const f = (kind: 'rule-missing' | 'rule-added', severity: Severity, r: Rule): Finding =>
+    ({ kind, severity, family: r.family, priority: r.priority, table: r.table, selector: r.selector });
+  return [
+    ...d.missing.map((r) => f('rule-missing', isTailscaleRule(r) ? 'critical' : 'warning', r)),
+    ...d.added.map((r) => f('rule-added', 'info', r)),
+  ];
+}
+
+// Protocol is left out of the key: the same route re-added by another daemon is the same route.
+const routeKey = (r: Route) => `${r.family}|${r.table}|${r.type}|${r.dst}|${r.dev ?? ''}|${r.gateway ?? ''}|${r.metric}`;
+
+export function diffRoutes(a: RoutesState, b: RoutesState): Finding[] {
+  const d = keyedDiff(a.routes, b.routes, routeKey);
+  const f = (kind: 'route-missing' | 'route-added', severity: Severity, r: Route): Finding =>
+    ({ kind, severity, family: r.family, table: r.table, dst: r.dst, type: r.type, dev: r.dev, gateway: r.gateway, metric: r.metric });
+  return [
+    ...d.missing.map((r) => f('route-missing', r.table === TAILSCALE_TABLE ? 'critical' : 'warning', r)),
+    ...d.added.map((r) => f('route-added', 'info', r)),
+  ];
+}

@@ -1,0 +1,37 @@
+// nftables: tables that vanished, and iif/oif matches whose stored index went stale.
+import type { LinksState, NftState, NftRule } from '../probes/index.js';
+import { keyedDiff, type Finding } from './findings.js';
+
+const ruleId = (r: NftRule) => `${r.family}|${r.table}|${r.chain}|${r.handle}`;
+const isIndex = (v: string) => /^\d+$/.test(v);
+
+// `links` are the two snapshots' link probes, when they were available.
+export function diffNft(a: NftState, b: NftState, linksA: LinksState | null, linksB: LinksState | null): Finding[] {
+  const out: Finding[] = [];
+  const t = keyedDiff(a.tables, b.tables, (x) => `${x.family} ${x.name}`);
+  for (const x of t.missing) out.push({ kind: 'nft-table-missing', severity: 'critical', family: x.family, table: x.name });
+  for (const x of t.added) out.push({ kind: 'nft-table-added', severity: 'info', family: x.family, table: x.name });
+
+  const nameAt = new Map(linksA?.links.map((l) => [l.ifindex, l.ifname]) ?? []);
+  const indexNow = new Map(linksB?.links.map((l) => [l.ifname, l.ifindex]) ?? []);
+  const prevRules = new Map(a.rules.map((r) => [ruleId(r), r]));
+  for (const r of b.rules) {
+    const prev = prevRules.get(ruleId(r));
+    r.ifMatches.forEach((m, i) => {
+      const was = prev?.ifMatches[i];
+      let index: number | null = null;
+      let ifname: string | null = null;
+      if (isIndex(m.value)) {
+        // NOTE: nft prints the bare index when no interface has it any more (nft 1.0.6, checked in a netns).
+        index = Number(m.value);
+        ifname = nameAt.get(index) ?? (was && !isIndex(was.value) ? was.value : null);
+      } else if (was && was.key === m.key && was.value !== m.value) {
+        // The same rule now prints another name: its index was reused by a different interface.
+        index = indexNow.get(m.value) ?? null;
+        ifname = isIndex(was.value) ? nameAt.get(Number(was.value)) ?? null : was.value;
+      } else return;
+      out.push({ kind: 'nft-stale-ifindex', severity: 'critical', family: r.family, table: r.table, chain: r.chain, handle: r.handle, key: m.key, index, ifname, shown: m.value });
+    });
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+// The contract every probe module fulfils: argv lists to run, and a pure parse of their outputs.
+import type { Run } from '../exec.js';
+
+export interface ProbeContext {
+  // Protected systemd units the systemd probe asks about.
+  units: readonly string[];
+  timeoutMs: number;
+}
+
+export interface Command {
+  argv: string[];
+  // An optional command may fail without making the probe unavailable; parse gets null for it.
+  optional?: boolean;
+}
+
+export interface Probe<T> {
+  name: string;
+  commands(ctx: ProbeContext): Command[];
+  // Pure: the texts arrive in the order of commands(); null for a failed optional command.
+  parse(texts: (string | null)[]): T;
+}
+
+export type ProbeResult<T> =
+  | { status: 'ok'; ms: number; data: T }
+  | { status: 'unavailable'; ms: number; reason: string };
+
+// Runs a probe's commands in parallel; any failure of a required command makes it unavailable, never fatal.
+export async function readProbe<T>(probe: Probe<T>, run: Run, ctx: ProbeContext): Promise<ProbeResult<T>> {
+  const started = performance.now();
+  const ms = () => Math.round(performance.now() - started);
+  const cmds = probe.commands(ctx);
+  const settled = await Promise.allSettled(cmds.map((c) => run(c.argv, { timeoutMs: ctx.timeoutMs })));
+  const texts: (string | null)[] = [];
+  for (const [i, s] of settled.entries()) {
+    if (s.status === 'fulfilled') texts.push(s.value.stdout);
+    else if (cmds[i]?.optional) texts.push(null);
+    else return { status: 'unavailable', ms: ms(), reason: reasonOf(s.reason) };
+  }
+  try {
+    return { status: 'ok', ms: ms(), data: probe.parse(texts) };
+  } catch (err) {
+    return { status: 'unavailable', ms: ms(), reason: `unparseable output: ${reasonOf(err)}` };
+  }
+}
+
+function reasonOf(err: unknown): string {
+  return err instanceof Error ? err.message.split('\n')[0]! : String(err);
+}
+
+// Parse helper shared by the JSON probes: the text must be a JSON array.
+export function jsonArray(text: string | null | undefined, what: string): unknown[] {
+  const v: unknown = JSON.parse(text ?? '');
+  if (!Array.isArray(v)) throw new Error(`${what}: expected a JSON array`);
+  return v;
+}
+
+export type Obj = Record<string, unknown>;
+export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);

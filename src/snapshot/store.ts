@@ -1,0 +1,62 @@
+// Snapshots on disk: `<state dir>/snapshots/<id>.json`, written atomically under the state-dir lock.
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { InputError, messageOf } from '../errors.js';
+import { ensureDir, withLock, writeFileAtomic } from '../fsutil.js';
+import { SCHEMA_VERSION, type Snapshot } from './model.js';
+
+export const DEFAULT_STATE_DIR = '/var/lib/apt-netguard';
+export const DEFAULT_KEEP = 20;
+
+export const snapshotsDir = (stateDir: string) => join(stateDir, 'snapshots');
+
+// Stores the snapshot and prunes the oldest beyond `keep`; returns its path.
+export async function saveSnapshot(stateDir: string, snap: Snapshot, keep = DEFAULT_KEEP): Promise<string> {
+  const dir = snapshotsDir(stateDir);
+  ensureDir(dir);
+  return withLock(stateDir, () => {
+    const path = join(dir, `${snap.id}.json`);
+    writeFileAtomic(path, JSON.stringify(snap));
+    for (const old of listSnapshotIds(stateDir).slice(0, -keep)) rmSync(join(dir, `${old}.json`), { force: true });
+    return path;
+  });
+}
+
+// Oldest first. Temp files of an interrupted write start with a dot and are skipped.
+export function listSnapshotIds(stateDir: string): string[] {
+  const dir = snapshotsDir(stateDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}
+
+// A ref is a file path, a stored id, or `latest`.
+export function resolveRef(stateDir: string, ref: string): string {
+  if (ref === 'latest') {
+    const id = listSnapshotIds(stateDir).at(-1);
+    if (!id) throw new InputError(`no snapshots in ${snapshotsDir(stateDir)}`);
+    return join(snapshotsDir(stateDir), `${id}.json`);
+  }
+  if (ref.includes('/') || ref.endsWith('.json')) return ref;
+  return join(snapshotsDir(stateDir), `${ref}.json`);
+}
+
+export function loadSnapshot(path: string): Snapshot {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new InputError(`cannot read snapshot ${path}: ${messageOf(err)}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${path}: not JSON: ${messageOf(err)}`);
+  }
+  const v = (doc as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (v !== SCHEMA_VERSION) throw new InputError(`${path}: schemaVersion ${String(v)} is not ${SCHEMA_VERSION}; take a new snapshot`);
+  return doc as Snapshot;
+}

@@ -1,0 +1,12 @@
+// Takes a snapshot: all probes in parallel, each bounded by its own timeout.
+import { hostname } from 'node:os';
+import type { Run } from '../exec.js';
+import { probes, probeNames } from '../probes/index.js';
+import type { ProbeContext } from '../probes/types.js';
+import { SCHEMA_VERSION, makeId, type ProbeResults, type Snapshot } from './model.js';
+
+export async function takeSnapshot(run: Run, ctx: ProbeContext, label: string | null = null, now = new Date()): Promise<Snapshot> {
+  const results = await Promise.all(probeNames.map((n) => probes[n].read(run, ctx)));
+  const byName = Object.fromEntries(probeNames.map((n, i) => [n, results[i]])) as ProbeResults;
+  return { schemaVersion: SCHEMA_VERSION, id: makeId(now, label), label, host: hostname(), takenAt: now.toISOString(), probes: byName };
+}
