@@ -17,21 +17,21 @@ export function diffNft(a: NftState, b: NftState, linksA: LinksState | null, lin
   const prevRules = new Map(a.rules.map((r) => [ruleId(r), r]));
   for (const r of b.rules) {
     const prev = prevRules.get(ruleId(r));
-    r.ifMatches.forEach((m, i) => {
-      const was = prev?.ifMatches[i];
-      let index: number | null = null;
-      let ifname: string | null = null;
+    for (const m of r.ifMatches) {
+      // Same rule, same key: the names it printed before (set elements may come back in another order).
+      const was = prev?.ifMatches.filter((p) => p.key === m.key).map((p) => p.value) ?? [];
+      let index: number | null;
       if (isIndex(m.value)) {
         // NOTE: nft prints the bare index when no interface has it any more (nft 1.0.6, checked in a netns).
         index = Number(m.value);
-        ifname = nameAt.get(index) ?? (was && !isIndex(was.value) ? was.value : null);
-      } else if (was && was.key === m.key && was.value !== m.value) {
+      } else if (prev && !was.includes(m.value)) {
         // The same rule now prints another name: its index was reused by a different interface.
         index = indexNow.get(m.value) ?? null;
-        ifname = isIndex(was.value) ? nameAt.get(Number(was.value)) ?? null : was.value;
-      } else return;
+      } else continue;
+      const lost = was.filter((v) => !isIndex(v) && !r.ifMatches.some((x) => x.key === m.key && x.value === v));
+      const ifname = (index !== null ? nameAt.get(index) : undefined) ?? lost[0] ?? null;
       out.push({ kind: 'nft-stale-ifindex', severity: 'critical', family: r.family, table: r.table, chain: r.chain, handle: r.handle, key: m.key, index, ifname, shown: m.value });
-    });
+    }
   }
   return out;
 }

@@ -45,6 +45,7 @@ export const probe: Probe<SystemdState> = {
         dropInPaths: (kv.get('DropInPaths') ?? '').split(' ').filter(Boolean),
       });
     }
+    if (units.length === 0 && (text ?? '').trim() !== '') throw new Error('systemctl show: no Id= in its output');
     return { units };
   },
 };

@@ -1,0 +1,64 @@
+// The on-disk store: atomic writes, retention, refs, and clear errors for bad files.
+import { mkdtempSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listSnapshotIds, loadSnapshot, resolveRef, saveSnapshot, snapshotsDir } from '../../src/snapshot/store.js';
+import { makeId } from '../../src/snapshot/model.js';
+import { withLock } from '../../src/fsutil.js';
+import { InputError } from '../../src/errors.js';
+import { snapshotFromLab } from '../helpers/snapshots.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'ng-store-'));
+const snap = (i: number) => ({ ...snapshotFromLab('bookworm-netns'), id: makeId(new Date(Date.UTC(2026, 0, 1, 0, 0, i)), i % 2 ? 'pre' : null) });
+
+describe('snapshot store', () => {
+  it('saves, lists oldest first, and round-trips', async () => {
+    const dir = tmp();
+    for (const i of [3, 1, 2]) await saveSnapshot(dir, snap(i));
+    const ids = listSnapshotIds(dir);
+    expect(ids).toEqual([snap(1).id, snap(2).id, snap(3).id]);
+    expect(loadSnapshot(resolveRef(dir, 'latest'))).toEqual(snap(3));
+    expect(loadSnapshot(resolveRef(dir, ids[0]!)).id).toBe('2026-01-01T00-00-01-000Z-pre');
+  });
+
+  it('keeps only the newest N', async () => {
+    const dir = tmp();
+    for (let i = 0; i < 6; i++) await saveSnapshot(dir, snap(i), 4);
+    expect(listSnapshotIds(dir)).toEqual([2, 3, 4, 5].map((i) => snap(i).id));
+  });
+
+  it('leaves no temp file behind and ignores one left by a killed writer', async () => {
+    const dir = tmp();
+    mkdirSync(snapshotsDir(dir), { recursive: true });
+    writeFileSync(join(snapshotsDir(dir), '.2026-x.json.123.456.tmp'), '{"half');
+    await saveSnapshot(dir, snap(1));
+    expect(listSnapshotIds(dir)).toEqual([snap(1).id]);
+    expect(readdirSync(snapshotsDir(dir)).filter((f) => f.endsWith('.tmp'))).toHaveLength(1);
+  });
+
+  it('serialises writers on the state-dir lock', async () => {
+    const dir = tmp();
+    const order: string[] = [];
+    const slow = withLock(dir, async () => { order.push('a-in'); await new Promise((r) => setTimeout(r, 300)); order.push('a-out'); });
+    await new Promise((r) => setTimeout(r, 50));
+    await withLock(dir, () => { order.push('b'); });
+    await slow;
+    expect(order).toEqual(['a-in', 'a-out', 'b']);
+    expect(existsSync(join(dir, '.lock'))).toBe(false);
+  });
+
+  it.each([
+    ['missing file', (d: string) => join(d, 'nope.json'), /cannot read snapshot/],
+    ['not JSON', (d: string) => (writeFileSync(join(d, 'x.json'), 'garbage'), join(d, 'x.json')), /not JSON/],
+    ['wrong schema', (d: string) => (writeFileSync(join(d, 'y.json'), '{"schemaVersion":9}'), join(d, 'y.json')), /schemaVersion 9/],
+  ])('%s is an input error', (_n, make, msg) => {
+    const d = tmp();
+    expect(() => loadSnapshot(make(d))).toThrow(InputError);
+    expect(() => loadSnapshot(make(d))).toThrow(msg);
+  });
+
+  it('latest in an empty state dir is an input error', () => {
+    expect(() => resolveRef(tmp(), 'latest')).toThrow(/no snapshots/);
+  });
+});
