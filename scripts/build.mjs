@@ -12,7 +12,7 @@ await build({
   platform: 'node',
   target: 'node18.19',
   format: 'esm',
-  minifySyntax: true,
+  minify: true,
   legalComments: 'linked',
   define: { 'process.env.APT_NETGUARD_BUILD_VERSION': JSON.stringify(pkg.version) },
   // CommonJS deps (proper-lockfile, pino) call require(); give the ESM bundle one.

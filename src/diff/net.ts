@@ -38,12 +38,12 @@ export function diffRules(a: RulesState, b: RulesState): Finding[] {
 }
 
 // Protocol is left out of the key: the same route re-added by another daemon is the same route.
-const routeKey = (r: Route) => `${r.family}|${r.table}|${r.type}|${r.dst}|${r.dev ?? ''}|${r.gateway ?? ''}|${r.metric}`;
+const routeKey = (r: Route) => `${r.family}|${r.table}|${r.type}|${r.dst}|${r.dev ?? ''}|${r.gateway ?? ''}|${r.metric ?? 0}`;
 
 export function diffRoutes(a: RoutesState, b: RoutesState): Finding[] {
   const d = keyedDiff(a.routes, b.routes, routeKey);
   const f = (kind: 'route-missing' | 'route-added', severity: Severity, r: Route): Finding =>
-    ({ kind, severity, family: r.family, table: r.table, dst: r.dst, type: r.type, dev: r.dev, gateway: r.gateway, metric: r.metric });
+    ({ kind, severity, family: r.family, table: r.table, dst: r.dst, type: r.type, dev: r.dev ?? null, gateway: r.gateway ?? null, metric: r.metric ?? 0 });
   return [
     ...d.missing.map((r) => f('route-missing', r.table === TAILSCALE_TABLE ? 'critical' : 'warning', r)),
     ...d.added.map((r) => f('route-added', 'info', r)),

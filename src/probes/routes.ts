@@ -8,10 +8,11 @@ export interface Route {
   // unicast, throw, unreachable, blackhole, prohibit, local, broadcast, multicast…
   type: string;
   dst: string;
-  dev: string | null;
-  gateway: string | null;
-  protocol: string | null;
-  metric: number;
+  // Absent rather than null: a host with 50k routes stores a third less (bench/).
+  dev?: string;
+  gateway?: string;
+  protocol?: string;
+  metric?: number;
 }
 export interface RoutesState {
   routes: Route[];
@@ -35,17 +36,13 @@ function parseFamily(text: string | null | undefined, family: 4 | 6): Route[] {
     if (!isObj(r)) continue;
     const dst = str(r.dst);
     if (dst === undefined) continue;
-    out.push({
-      family,
-      // ip omits `table` for main and `type` for unicast.
-      table: str(r.table) ?? (num(r.table) !== undefined ? String(r.table) : 'main'),
-      type: str(r.type) ?? 'unicast',
-      dst,
-      dev: str(r.dev) ?? null,
-      gateway: str(r.gateway) ?? null,
-      protocol: str(r.protocol) ?? null,
-      metric: num(r.metric) ?? 0,
-    });
+    // ip omits `table` for main and `type` for unicast.
+    const route: Route = { family, table: str(r.table) ?? (num(r.table) !== undefined ? String(r.table) : 'main'), type: str(r.type) ?? 'unicast', dst };
+    if (typeof r.dev === 'string') route.dev = r.dev;
+    if (typeof r.gateway === 'string') route.gateway = r.gateway;
+    if (typeof r.protocol === 'string') route.protocol = r.protocol;
+    if (num(r.metric)) route.metric = r.metric as number;
+    out.push(route);
   }
   return out;
 }

@@ -1,12 +1,16 @@
 // Takes a snapshot: all probes in parallel, each bounded by its own timeout.
 import { hostname } from 'node:os';
 import type { Run } from '../exec.js';
-import { probes, probeNames } from '../probes/index.js';
+import { probes, probeNames, type ProbeName } from '../probes/index.js';
 import type { ProbeContext } from '../probes/types.js';
 import { SCHEMA_VERSION, makeId, type ProbeResults, type Snapshot } from './model.js';
 
+// Spawning is synchronous in node (several ms each), so the slowest commands start first.
+const SPAWN_ORDER: ProbeName[] = ['nft', 'routes', 'links', 'rules', 'sockets', 'systemd', 'networkd', 'tailscale'];
+
 export async function takeSnapshot(run: Run, ctx: ProbeContext, label: string | null = null, now = new Date()): Promise<Snapshot> {
-  const results = await Promise.all(probeNames.map((n) => probes[n].read(run, ctx)));
+  const pending = new Map(SPAWN_ORDER.map((n) => [n, probes[n].read(run, ctx)] as const));
+  const results = await Promise.all(probeNames.map((n) => pending.get(n) ?? probes[n].read(run, ctx)));
   const byName = Object.fromEntries(probeNames.map((n, i) => [n, results[i]])) as ProbeResults;
   return { schemaVersion: SCHEMA_VERSION, id: makeId(now, label), label, host: hostname(), takenAt: now.toISOString(), probes: byName };
 }

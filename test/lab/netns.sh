@@ -54,7 +54,7 @@ bulk)
   # 10.128.0.0/9 split into /32s: route count without touching anything that exists.
   node -e 'for (let i = 0; i < +process.argv[1]; i++) console.log(`route add throw 10.${128 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32 table 52`)' "$routes" \
     | "${X[@]}" ip -batch -
-  { echo 'table inet bulk {'; echo ' chain fwd {'; echo '  type filter hook forward priority 10; policy accept;'
+  { echo 'table inet bulk {'; echo ' chain bulkfwd {'; echo '  type filter hook forward priority 10; policy accept;'
     node -e 'for (let i = 0; i < +process.argv[1]; i++) console.log(`  iif "tailscale0" ip saddr 10.${200 + (i >> 16)}.${(i >> 8) & 255}.${i & 255} counter accept comment "bulk ${i}"`)' "$rules"
     echo ' }'; echo '}'; } | "${X[@]}" nft -f -
   ;;

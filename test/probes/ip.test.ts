@@ -51,7 +51,7 @@ describe('rules.parse', () => {
 describe('routes.parse', () => {
   const rs = routes.parse([fixture('bookworm-netns/ip-route4.json'), fixture('bookworm-netns/ip-route6.json')]).routes;
   it.each([
-    ['throw route', { family: 4, table: '52', type: 'throw', dst: '10.10.10.0/24', dev: null }],
+    ['throw route', { family: 4, table: '52', type: 'throw', dst: '10.10.10.0/24' }],
     ['default via tailscale0', { family: 4, table: '52', type: 'unicast', dst: 'default', dev: 'tailscale0' }],
     ['v6 default in 52', { family: 6, table: '52', type: 'unicast', dst: 'default', dev: 'tailscale0', metric: 1024 }],
     ['main-table connected route', { family: 4, table: 'main', dst: '10.10.10.0/24', dev: 'eth0', protocol: 'kernel' }],
