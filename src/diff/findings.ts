@@ -35,20 +35,31 @@ export type Finding =
   | UnitRestartFinding | UnitStateFinding | ListenerFinding | TailscaleFinding | ProbeFinding;
 
 // Multiset difference by key: duplicates count, order follows the inputs.
-export function keyedDiff<T>(before: readonly T[], after: readonly T[], key: (t: T) => string): { missing: T[]; added: T[] } {
-  const pool = new Map<string, T[]>();
-  for (const t of before) {
-    const k = key(t);
-    const list = pool.get(k);
-    if (list) list.push(t);
-    else pool.set(k, [t]);
-  }
-  const added: T[] = [];
-  for (const t of after) {
-    const list = pool.get(key(t));
-    if (list && list.length > 0) list.pop();
-    else added.push(t);
-  }
-  const missing = [...pool.values()].flat();
-  return { missing, added };
+// `same` (optional) is a cheap equality agreeing with `key`: the kernel dumps in a stable order, so
+// two snapshots share a long head and tail, and only the middle needs keys and maps (bench/).
+export function keyedDiff<T>(
+  before: readonly T[], after: readonly T[], key: (t: T) => string, same: (a: T, b: T) => boolean = (a, b) => key(a) === key(b),
+): { missing: T[]; added: T[] } {
+  let head = 0;
+  while (head < before.length && head < after.length && same(before[head]!, after[head]!)) head++;
+  let tail = 0;
+  while (tail < before.length - head && tail < after.length - head && same(before[before.length - 1 - tail]!, after[after.length - 1 - tail]!)) tail++;
+  const midA = before.slice(head, before.length - tail);
+  const midB = after.slice(head, after.length - tail);
+  const keysA = midA.map(key);
+  const keysB = midB.map(key);
+  return { missing: unmatched(midA, keysA, keysB), added: unmatched(midB, keysB, keysA) };
+}
+
+// The items left over once each key in `others` has cancelled one of them.
+function unmatched<T>(items: readonly T[], keys: string[], others: string[]): T[] {
+  const count = new Map<string, number>();
+  for (const k of others) count.set(k, (count.get(k) ?? 0) + 1);
+  const out: T[] = [];
+  keys.forEach((k, i) => {
+    const c = count.get(k);
+    if (c) count.set(k, c - 1);
+    else out.push(items[i]!);
+  });
+  return out;
 }

@@ -39,13 +39,40 @@ export function diffRules(a: RulesState, b: RulesState): Finding[] {
 
 // Protocol is left out of the key: the same route re-added by another daemon is the same route.
 const routeKey = (r: Route) => `${r.family}|${r.table}|${r.type}|${r.dst}|${r.dev ?? ''}|${r.gateway ?? ''}|${r.metric ?? 0}`;
+const sameRoute = (a: Route, b: Route) =>
+  a.dst === b.dst && a.type === b.type && a.dev === b.dev && a.gateway === b.gateway && (a.metric ?? 0) === (b.metric ?? 0) && a.table === b.table && a.family === b.family;
+
+// ip dumps a table's routes together; grouping keeps one table's reordering from spoiling the rest.
+function byTable(routes: readonly Route[]): Map<string, Route[]> {
+  const out = new Map<string, Route[]>();
+  let cur: Route[] = [];
+  let last: Route | null = null;
+  for (const r of routes) {
+    if (r.family !== last?.family || r.table !== last.table) {
+      const k = `${r.family}|${r.table}`;
+      cur = out.get(k) ?? [];
+      out.set(k, cur);
+    }
+    last = r;
+    cur.push(r);
+  }
+  return out;
+}
 
 export function diffRoutes(a: RoutesState, b: RoutesState): Finding[] {
-  const d = keyedDiff(a.routes, b.routes, routeKey);
+  const ga = byTable(a.routes);
+  const gb = byTable(b.routes);
+  const missing: Route[] = [];
+  const added: Route[] = [];
+  for (const k of new Set([...ga.keys(), ...gb.keys()])) {
+    const d = keyedDiff(ga.get(k) ?? [], gb.get(k) ?? [], routeKey, sameRoute);
+    missing.push(...d.missing);
+    added.push(...d.added);
+  }
   const f = (kind: 'route-missing' | 'route-added', severity: Severity, r: Route): Finding =>
     ({ kind, severity, family: r.family, table: r.table, dst: r.dst, type: r.type, dev: r.dev ?? null, gateway: r.gateway ?? null, metric: r.metric ?? 0 });
   return [
-    ...d.missing.map((r) => f('route-missing', r.table === TAILSCALE_TABLE ? 'critical' : 'warning', r)),
-    ...d.added.map((r) => f('route-added', 'info', r)),
+    ...missing.map((r) => f('route-missing', r.table === TAILSCALE_TABLE ? 'critical' : 'warning', r)),
+    ...added.map((r) => f('route-added', 'info', r)),
   ];
 }

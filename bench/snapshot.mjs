@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+// Snapshot and diff cost, measured in namespaces made here (root). Prints figures; asserts nothing.
+//   small: the lab (test/lab/netns.sh setup)   large: + 50,000 routes in table 52 and 5,000 nft rules
+// Each figure is the median of RUNS wall times; every command goes through `ip netns exec` alike.
+import { spawnSync, execFileSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const BUNDLE = join(root, 'dist/apt-netguard.mjs');
+const LAB = join(root, 'test/lab/netns.sh');
+const RUNS = Number(process.env.RUNS ?? 11);
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+if (process.getuid?.() !== 0) { console.log('bench: needs root (it creates network namespaces); not run'); process.exit(1); }
+if (!existsSync(BUNDLE)) { console.log('bench: run npm run build first'); process.exit(1); }
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const lab = (...a) => execFileSync('bash', [LAB, ...a], { stdio: ['ignore', 'ignore', 'inherit'] });
+const scratch = mkdtempSync(join(tmpdir(), 'ng-bench-'));
+
+// Wall ms of one command inside ns, stdout to a file as the probes do it (a pipe or /dev/null would skew it).
+function wall(ns, argv) {
+  const out = openSync(join(scratch, 'out'), 'w');
+  const t = process.hrtime.bigint();
+  const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', out, 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  closeSync(out);
+  return { ms, status: r.status };
+}
+const med = (ns, argv, n = RUNS) => median(Array.from({ length: n }, () => wall(ns, argv).ms));
+
+function peakRss(ns, argv) {
+  if (!TIME) return null;
+  const r = spawnSync(TIME, ['-f', '%M', 'ip', 'netns', 'exec', ns, ...argv], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  return Number(r.stderr.trim().split('\n').at(-1)) / 1024;
+}
+
+const PROBE_COMMANDS = [
+  ['ip', '-d', '-j', 'addr', 'show'], ['ip', '-4', '-j', 'rule', 'show'], ['ip', '-6', '-j', 'rule', 'show'],
+  ['ip', '-4', '-j', 'route', 'show', 'table', 'all'], ['ip', '-6', '-j', 'route', 'show', 'table', 'all'],
+  ['nft', '-j', 'list', 'ruleset'], ['ss', '-H', '-l', '-n', '-t', '-u', '-p'],
+];
+
+function measure(name, ns) {
+  const state = join(scratch, name);
+  const snap = [process.execPath, BUNDLE, 'snapshot', '--state-dir', state];
+  wall(ns, snap); // warm the page cache once
+  const node0 = med(ns, [process.execPath, '-e', '0']);
+  const probes = PROBE_COMMANDS.map((c) => ({ cmd: c.join(' '), ms: med(ns, c) })).sort((a, b) => b.ms - a.ms);
+  const snapshot = med(ns, snap);
+  const rss = Math.max(...Array.from({ length: 3 }, () => peakRss(ns, snap) ?? 0));
+  const files = readdirSync(join(state, 'snapshots')).filter((f) => f.endsWith('.json')).sort();
+  return { name, node0, slowest: probes[0], snapshot, rss, bytes: statSync(join(state, 'snapshots', files.at(-1))).size, state, files };
+}
+
+const rows = [];
+const ns = `ngbench-${process.pid}`;
+try {
+  lab('teardown', ns); lab('setup', ns);
+  rows.push(measure('small', ns));
+  lab('bulk', ns, '50000', '5000');
+  const large = measure('large', ns);
+  rows.push(large);
+  // Two large snapshots that differ: tailscale0 recreated and 1,000 table-52 routes gone.
+  const a = join(large.state, 'snapshots', large.files.at(-1));
+  lab('ts-down', ns); lab('ts-up', ns);
+  execFileSync('bash', ['-c', `for i in $(seq 0 999); do echo "route del throw 10.128.$((i>>8)).$((i&255))/32 table 52"; done | ip netns exec ${ns} ip -batch -`]);
+  wall(ns, [process.execPath, BUNDLE, 'snapshot', '--state-dir', large.state, '--label', 'post']);
+  const b = join(large.state, 'snapshots', readdirSync(join(large.state, 'snapshots')).filter((f) => f.endsWith('-post.json'))[0]);
+  const diffMs = med(ns, [process.execPath, BUNDLE, 'diff', a, b, '--json']);
+  // diff exits 1 when it finds something, which it must here.
+  const d = spawnSync(process.execPath, [BUNDLE, 'diff', a, b, '--json'], { encoding: 'utf8', maxBuffer: 64e6 });
+  const findings = JSON.parse(d.stdout).findings.length;
+
+  console.log(`apt-netguard snapshot bench: node ${process.version}, ${RUNS} runs each, medians in ms (wall, via ip netns exec)\n`);
+  console.log('size   node -e 0  slowest probe command                 snapshot  ratio*  target  peak RSS  snapshot file');
+  for (const r of rows) {
+    const ratio = r.snapshot / (r.node0 + r.slowest.ms);
+    console.log(`${r.name.padEnd(6)} ${r.node0.toFixed(1).padStart(9)}  ${`${r.slowest.ms.toFixed(1)} ${r.slowest.cmd}`.padEnd(37)} ${r.snapshot.toFixed(1).padStart(8)}  ${ratio.toFixed(2).padStart(6)}  ≤ 1.30  ${r.rss ? `${r.rss.toFixed(0)} MB` : 'n/a'.padStart(6)}  ${(r.bytes / 1e6).toFixed(2)} MB`);
+  }
+  console.log('* ratio = snapshot / (node -e 0 + slowest probe command)');
+  console.log(`\ndiff of two large snapshots (CLI, whole process, ${findings} findings): ${diffMs.toFixed(1)} ms  (target ≤ 150)`);
+  console.log(`peak RSS target at large size: ≤ 120 MB${TIME ? '' : ' (install GNU time to measure)'}`);
+} finally {
+  lab('teardown', ns);
+  rmSync(scratch, { recursive: true, force: true });
+}
