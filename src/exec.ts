@@ -1,5 +1,5 @@
 // The one place that spawns processes. Everything else receives `run` as a parameter.
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, accessSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -29,10 +29,36 @@ function outFile(): string {
   return join(outDir, `${process.pid}-${seq++}.out`);
 }
 
+// PATH plus the sbin dirs (a non-root PATH lacks them, and ip/nft live there); cached per process.
+const found = new Map<string, string | null>();
+export function which(file: string): string | null {
+  if (file.includes('/')) return file;
+  if (found.has(file)) return found.get(file)!;
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin', '/sbin', '/bin'].filter(Boolean);
+  let hit: string | null = null;
+  for (const dir of dirs) {
+    const p = join(dir, file);
+    try {
+      accessSync(p, constants.X_OK);
+      if (statSync(p).isFile()) {
+        hit = p;
+        break;
+      }
+    } catch {
+      // not here
+    }
+  }
+  found.set(file, hit);
+  return hit;
+}
+
 // Resolves with stdout/stderr on exit 0; rejects with ExecError otherwise (missing tool, non-zero, timeout).
 export const run: Run = async (argv, opts = {}) => {
-  const [file, ...args] = argv;
-  if (!file) throw new ExecError(argv, 'empty command', null, '');
+  const [name, ...args] = argv;
+  if (!name) throw new ExecError(argv, 'empty command', null, '');
+  // A missing tool is common (no tailscale here); a stat is cheaper than a fork that fails.
+  const file = which(name);
+  if (!file) throw new ExecError(argv, 'command not found', null, '');
   const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Children write stdout to a file, not a pipe: `ip -j route` on 50k routes emits 4 KiB writes,
   // and waking node for each cost ~50 ms more than the command itself (bench/, 2026-11).
@@ -63,5 +89,6 @@ function reasonOf(r: { timedOut: boolean; code?: string; signal?: string; exitCo
   if (r.timedOut) return `timed out after ${timeout} ms`;
   if (r.code === 'ENOENT') return 'command not found';
   if (r.signal) return `killed by ${r.signal}`;
+  if (r.exitCode === undefined) return `could not start (${r.code ?? 'unknown error'})`;
   return `exit ${r.exitCode}${stderr ? `: ${stderr.split('\n')[0]}` : ''}`;
 }

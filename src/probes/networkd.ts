@@ -1,5 +1,5 @@
 // Per-link state as systemd-networkd manages it (`networkctl list --json=short`, systemd ≥ 250).
-import { readProbe, isObj, str, num, type Probe, type ProbeContext } from './types.js';
+import { SYSTEMD_BOOTED, readProbe, isObj, str, num, type Probe, type ProbeContext } from './types.js';
 import type { Run } from '../exec.js';
 
 export interface NetworkdLink {
@@ -15,6 +15,8 @@ export interface NetworkdState {
 
 export const probe: Probe<NetworkdState> = {
   name: 'networkd',
+  // NOTE: sd_booted(3): systemd is PID 1 exactly when /run/systemd/system exists.
+  requires: SYSTEMD_BOOTED,
   // NOTE: --json=short checked on systemd 252.39 (bookworm); it also dumps every route, so it grows with table size.
   commands: () => [{ argv: ['networkctl', 'list', '--json=short', '--no-pager'] }],
   parse([text]) {

@@ -1,5 +1,5 @@
 // Protected units as `systemctl show` sees them; InvocationID changes on every (re)start.
-import { readProbe, type Probe, type ProbeContext } from './types.js';
+import { SYSTEMD_BOOTED, readProbe, type Probe, type ProbeContext } from './types.js';
 import type { Run } from '../exec.js';
 
 export interface Unit {
@@ -21,6 +21,8 @@ const PROPS = ['Id', 'LoadState', 'ActiveState', 'SubState', 'MainPID', 'Invocat
 
 export const probe: Probe<SystemdState> = {
   name: 'systemd',
+  // NOTE: sd_booted(3): systemd is PID 1 exactly when /run/systemd/system exists.
+  requires: SYSTEMD_BOOTED,
   commands: (ctx) => [{ argv: ['systemctl', 'show', `--property=${PROPS.join(',')}`, '--', ...ctx.units] }],
   parse([text]) {
     // One block of Key=Value lines per unit, blocks separated by a blank line; key order is not fixed.

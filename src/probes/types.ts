@@ -1,10 +1,13 @@
 // The contract every probe module fulfils: argv lists to run, and a pure parse of their outputs.
+import { existsSync } from 'node:fs';
 import type { Run } from '../exec.js';
 
 export interface ProbeContext {
   // Protected systemd units the systemd probe asks about.
   units: readonly string[];
   timeoutMs: number;
+  // For `requires`; tests inject one, the CLI leaves the real one.
+  exists?: (path: string) => boolean;
 }
 
 export interface Command {
@@ -15,6 +18,8 @@ export interface Command {
 
 export interface Probe<T> {
   name: string;
+  // A path that must exist for the commands to make sense, and what its absence means.
+  requires?: { path: string; otherwise: string };
   commands(ctx: ProbeContext): Command[];
   // Pure: the texts arrive in the order of commands(); null for a failed optional command.
   parse(texts: (string | null)[]): T;
@@ -28,6 +33,7 @@ export type ProbeResult<T> =
 export async function readProbe<T>(probe: Probe<T>, run: Run, ctx: ProbeContext): Promise<ProbeResult<T>> {
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
+  if (probe.requires && !(ctx.exists ?? existsSync)(probe.requires.path)) return { status: 'unavailable', ms: ms(), reason: probe.requires.otherwise };
   const cmds = probe.commands(ctx);
   const settled = await Promise.allSettled(cmds.map((c) => run(c.argv, { timeoutMs: ctx.timeoutMs })));
   const texts: (string | null)[] = [];
@@ -58,3 +64,5 @@ export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+export const SYSTEMD_BOOTED = { path: '/run/systemd/system', otherwise: 'systemd is not running (no /run/systemd/system)' };

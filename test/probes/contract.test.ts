@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { probes, probeNames } from '../../src/probes/index.js';
 import { fakeRun } from '../helpers/fake-run.js';
 
-const ctx = { units: ['tailscaled.service'], timeoutMs: 1000 };
+const ctx = { units: ['tailscaled.service'], timeoutMs: 1000, exists: () => true };
 
 describe.each(probeNames)('probe %s', (name) => {
   const mod = probes[name];
@@ -23,5 +23,14 @@ describe.each(probeNames)('probe %s', (name) => {
     const r = await mod.read(fakeRun(answers).run, ctx);
     if (name === 'sockets') expect(r.status).toBe('ok'); // line-oriented: garbage lines are skipped
     else expect(r).toMatchObject({ status: 'unavailable', reason: expect.stringContaining('unparseable') });
+  });
+});
+
+describe('probes that need systemd', () => {
+  it.each(['systemd', 'networkd'] as const)('%s is unavailable without spawning when systemd is not PID 1', async (name) => {
+    const { run, calls } = fakeRun({});
+    const r = await probes[name].read(run, { ...ctx, exists: (p) => p !== '/run/systemd/system' });
+    expect(r).toMatchObject({ status: 'unavailable', reason: 'systemd is not running (no /run/systemd/system)' });
+    expect(calls).toEqual([]);
   });
 });

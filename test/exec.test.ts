@@ -1,0 +1,32 @@
+// exec.run against real processes: the one place that spawns.
+import { describe, expect, it } from 'vitest';
+import { run, which } from '../src/exec.js';
+import { ExecError } from '../src/errors.js';
+
+describe('exec.run', () => {
+  it('returns stdout written to its file, byte for byte', async () => {
+    const r = await run(['node', '-e', 'process.stdout.write("x".repeat(300000) + "\\n")']);
+    expect(r.stdout).toBe(`${'x'.repeat(300_000)}\n`);
+  });
+  it.each([
+    [['no-such-tool-apt-netguard'], 'command not found'],
+    [['sh', '-c', 'echo boom >&2; exit 3'], 'exit 3: boom'],
+  ])('%j fails with ExecError: %s', async (argv, reason) => {
+    const err = await run(argv).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ExecError);
+    expect((err as ExecError).reason).toBe(reason);
+  });
+  it('times out', async () => {
+    const err = await run(['sleep', '5'], { timeoutMs: 100 }).catch((e: unknown) => e);
+    expect((err as ExecError).reason).toBe('timed out after 100 ms');
+  });
+  it('finds sbin tools even when PATH lacks sbin', () => {
+    const saved = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(which('sh')).toMatch(/^\/(usr\/)?bin\/sh$/);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+});
