@@ -1,6 +1,5 @@
 // `apt-netguard diff A B` and `diff --since-last`: findings between two snapshots.
-import { UsageError } from '../errors.js';
-import { EXIT } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import { diff } from '../diff/index.js';
 import { findingLine } from '../format.js';
 import { takeSnapshot } from '../snapshot/take.js';
