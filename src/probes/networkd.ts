@@ -15,7 +15,6 @@ export interface NetworkdState {
 
 export const probe: Probe<NetworkdState> = {
   name: 'networkd',
-  // NOTE: sd_booted(3): systemd is PID 1 exactly when /run/systemd/system exists.
   requires: SYSTEMD_BOOTED,
   // NOTE: --json=short checked on systemd 252.39 (bookworm); it also dumps every route, so it grows with table size.
   commands: () => [{ argv: ['networkctl', 'list', '--json=short', '--no-pager'] }],

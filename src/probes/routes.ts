@@ -38,10 +38,11 @@ function parseFamily(text: string | null | undefined, family: 4 | 6): Route[] {
     if (dst === undefined) continue;
     // ip omits `table` for main and `type` for unicast.
     const route: Route = { family, table: str(r.table) ?? (num(r.table) !== undefined ? String(r.table) : 'main'), type: str(r.type) ?? 'unicast', dst };
-    if (typeof r.dev === 'string') route.dev = r.dev;
-    if (typeof r.gateway === 'string') route.gateway = r.gateway;
-    if (typeof r.protocol === 'string') route.protocol = r.protocol;
-    if (num(r.metric)) route.metric = r.metric as number;
+    const [dev, gateway, protocol, metric] = [str(r.dev), str(r.gateway), str(r.protocol), num(r.metric)];
+    if (dev !== undefined) route.dev = dev;
+    if (gateway !== undefined) route.gateway = gateway;
+    if (protocol !== undefined) route.protocol = protocol;
+    if (metric) route.metric = metric;
     out.push(route);
   }
   return out;

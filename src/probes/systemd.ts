@@ -21,7 +21,6 @@ const PROPS = ['Id', 'LoadState', 'ActiveState', 'SubState', 'MainPID', 'Invocat
 
 export const probe: Probe<SystemdState> = {
   name: 'systemd',
-  // NOTE: sd_booted(3): systemd is PID 1 exactly when /run/systemd/system exists.
   requires: SYSTEMD_BOOTED,
   commands: (ctx) => [{ argv: ['systemctl', 'show', `--property=${PROPS.join(',')}`, '--', ...ctx.units] }],
   parse([text]) {
