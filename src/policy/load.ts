@@ -1,0 +1,99 @@
+// Reads the policy files (fs only) and merges them; any broken admin file means shipped defaults.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { mergeFragments, type Policy, type PolicyFragment } from './model.js';
+import { formatProblem, validatePolicy, type Problem } from './validate.js';
+import { topoOrder } from './order.js';
+
+export const SHIPPED_DIR = '/usr/share/apt-netguard/policies';
+export const ADMIN_DIR = '/etc/apt-netguard/policies.d';
+
+export interface PolicyDirs {
+  shipped: string;
+  admin: string;
+  // Files must belong to this uid (root); tests running unprivileged pass their own.
+  trustedUid: number;
+}
+
+export interface LoadedPolicy {
+  policy: Policy;
+  errors: string[];
+  warnings: string[];
+  // True when admin files were set aside because of errors: the shipped defaults apply alone.
+  fellBack: boolean;
+}
+
+// Installed path, else the policies/ beside the program (a checkout, or the bundle's dist/).
+export function defaultDirs(env = process.env): PolicyDirs {
+  const beside = join(dirname(process.argv[1] ?? '.'), '..', 'policies');
+  return {
+    shipped: env.APT_NETGUARD_SHIPPED_POLICIES ?? (existsSync(SHIPPED_DIR) || !existsSync(beside) ? SHIPPED_DIR : beside),
+    admin: env.APT_NETGUARD_POLICIES_D ?? ADMIN_DIR,
+    trustedUid: 0,
+  };
+}
+
+// Why a root tool must not trust this file or dir, or null: whoever can write it decides what apt-netguard refuses.
+export function untrusted(path: string, uid: number): string | null {
+  const st = statSync(path);
+  if (st.uid !== uid) return `owned by uid ${st.uid}, not ${uid === 0 ? 'root' : uid}; chown root:root ${path}`;
+  if (st.mode & 0o022) return `writable by group or others (mode ${(st.mode & 0o777).toString(8)}); chmod go-w ${path}`;
+  return null;
+}
+
+interface Read {
+  fragments: PolicyFragment[];
+  errors: string[];
+  warnings: string[];
+}
+
+function readDir(dir: string, uid: number): Read {
+  const out: Read = { fragments: [], errors: [], warnings: [] };
+  if (!existsSync(dir)) return out;
+  const refusedDir = untrusted(dir, uid);
+  if (refusedDir) return { ...out, errors: [`${dir}: refused: ${refusedDir}`] };
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    const path = join(dir, name);
+    try {
+      const refused = untrusted(path, uid);
+      if (refused) { out.errors.push(`${path}: refused: ${refused}`); continue; }
+      const v = validatePolicy(path, readFileSync(path, 'utf8'));
+      out.errors.push(...v.errors.map(formatProblem));
+      out.warnings.push(...v.warnings.map(formatProblem));
+      out.fragments.push(v.fragment);
+    } catch (err) {
+      out.errors.push(`${path}: cannot read: ${(err as Error).message}`);
+    }
+  }
+  return out;
+}
+
+// Checks that need the merged result: `after` names a declared unit, and no cycles.
+export function crossCheck(policy: Policy): Problem[] {
+  const problems: Problem[] = [];
+  const where = (origin: string | undefined) => {
+    const m = /^(.*):(\d+):(\d+)$/.exec(origin ?? '');
+    return m ? { file: m[1]!, line: Number(m[2]), col: Number(m[3]) } : { file: '(policy)', line: 0, col: 0 };
+  };
+  for (const u of Object.values(policy.units)) {
+    for (const dep of u.after) {
+      if (!policy.units[dep]) problems.push({ ...where(u.from.after), message: `${u.unit}: after names ${dep}, which no file declares`, hint: `declare ${dep} under units:, or drop it` });
+    }
+  }
+  const units = Object.keys(policy.units);
+  const { cycle } = topoOrder(units, (u) => policy.units[u]?.after ?? []);
+  if (cycle.length) problems.push({ ...where(policy.units[cycle[0]!]?.from.after), message: `ordering cycle among ${cycle.join(', ')}`, hint: 'remove one of the after: entries' });
+  return problems;
+}
+
+export function loadPolicy(dirs: PolicyDirs = defaultDirs()): LoadedPolicy {
+  const shipped = readDir(dirs.shipped, dirs.trustedUid);
+  const admin = readDir(dirs.admin, dirs.trustedUid);
+  const all = mergeFragments([...shipped.fragments, ...admin.fragments]);
+  const allErrors = [...shipped.errors, ...admin.errors, ...(shipped.errors.length + admin.errors.length ? [] : crossCheck(all).map(formatProblem))];
+  const warnings = [...shipped.warnings, ...admin.warnings];
+  if (allErrors.length === 0) return { policy: all, errors: [], warnings, fellBack: false };
+  // Fall back to the shipped files alone; if those are broken too, what parsed of them.
+  const defaults = mergeFragments(shipped.fragments);
+  return { policy: defaults, errors: [...allErrors, ...crossCheck(defaults).map(formatProblem)], warnings, fellBack: true };
+}

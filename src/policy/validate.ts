@@ -1,0 +1,134 @@
+// Pure: one policy file's text to a fragment, plus errors and warnings that carry file:line:col.
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import semver from 'semver';
+import { MODES, RULE_EVENTS, STEP_ACTIONS, type Mode, type RuleEvent, type PackageRule, type PolicyFragment } from './model.js';
+import { suggest } from './suggest.js';
+
+export interface Problem {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+  hint?: string;
+}
+export const formatProblem = (p: Problem) => `${p.file}:${p.line}:${p.col}: ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`;
+
+export interface Validated {
+  fragment: PolicyFragment;
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+const UNIT_RE = /^[A-Za-z0-9:_.\\@-]+\.(service|socket|target|timer|path|mount)$/;
+const UNIT_KEYS = ['package', 'default', 'action', 'settle', 'after'];
+const RULE_KEYS = ['name', 'match', 'version', 'on', 'units', 'reason'];
+
+export function validatePolicy(file: string, text: string): Validated {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const errors: Problem[] = [];
+  const warnings: Problem[] = [];
+  const at = (node: Node | null | undefined, message: string, hint?: string, list = errors) => {
+    const { line, col } = lc.linePos(node?.range?.[0] ?? 0);
+    list.push({ file, line, col, message, ...(hint ? { hint } : {}) });
+  };
+  const fragment: PolicyFragment = { file, units: {}, rules: [] };
+  for (const e of doc.errors) {
+    const { line, col } = lc.linePos(e.pos[0]);
+    errors.push({ file, line, col, message: `YAML: ${e.message.split('\n')[0]}`, hint: 'check the indentation and quoting on this line' });
+  }
+  if (errors.length) return { fragment, errors, warnings };
+  const root = doc.contents;
+  if (root === null) return { fragment, errors, warnings }; // an empty file changes nothing
+  if (!isMap(root)) return at(root, 'expected a mapping with "units:" and/or "packages:"'), { fragment, errors, warnings };
+
+  const originOf = (node: Node | null | undefined) => { const { line, col } = lc.linePos(node?.range?.[0] ?? 0); return `${file}:${line}:${col}`; };
+  const keyName = (p: Pair) => (isScalar(p.key) ? String(p.key.value) : '');
+  const scalarString = (node: unknown, what: string): string | null => {
+    if (isScalar(node) && typeof node.value === 'string' && node.value !== '') return node.value;
+    at(node as Node, `${what} must be a non-empty string`);
+    return null;
+  };
+  const mode = (node: unknown, what: string): Mode | null => {
+    const v = isScalar(node) ? String(node.value) : '';
+    if ((MODES as readonly string[]).includes(v)) return v as Mode;
+    at(node as Node, `${what}: unknown mode '${v}'`, `use one of ${MODES.join(', ')}${suggest(v, MODES)}`);
+    return null;
+  };
+  const unitName = (node: unknown): string | null => {
+    const v = isScalar(node) ? String(node.value) : '';
+    if (UNIT_RE.test(v)) return v;
+    at(node as Node, `'${v}' is not a unit name`, 'write the full unit name, e.g. tailscaled.service');
+    return null;
+  };
+
+  for (const top of root.items) {
+    const key = keyName(top);
+    if (key === 'units') {
+      if (!isMap(top.value)) { at(top.value as Node, 'units: expected a mapping of unit name to settings'); continue; }
+      for (const u of top.value.items) {
+        const unit = unitName(u.key);
+        if (!unit) continue;
+        if (!isMap(u.value)) { at(u.value as Node, `${unit}: expected a mapping (package, default, action, settle, after)`); continue; }
+        const entry: PolicyFragment['units'][string] = { from: {} };
+        for (const f of u.value.items) {
+          const k = keyName(f);
+          const v = f.value as Node;
+          if (k === 'package') { const s = scalarString(v, `${unit}.package`); if (s) entry.package = s; }
+          else if (k === 'default') { const m = mode(v, `${unit}.default`); if (m) entry.default = m; }
+          else if (k === 'action') {
+            const s = isScalar(v) ? String(v.value) : '';
+            if ((STEP_ACTIONS as readonly string[]).includes(s)) entry.action = s as 'restart' | 'reload';
+            else at(v, `${unit}.action: unknown action '${s}'`, `use restart or reload${suggest(s, STEP_ACTIONS)}`);
+          } else if (k === 'settle') {
+            if (isScalar(v) && typeof v.value === 'boolean') entry.settle = v.value;
+            else at(v, `${unit}.settle must be true or false`);
+          } else if (k === 'after') {
+            const items = isSeq(v) ? v.items : [v];
+            const names = items.map(unitName).filter((n): n is string => n !== null);
+            if (names.length === items.length) entry.after = names;
+          } else { at(f.key as Node, `${unit}: unknown setting '${k}'`, `known: ${UNIT_KEYS.join(', ')}${suggest(k, UNIT_KEYS)}`); continue; }
+          entry.from[k] = originOf(f.key as Node);
+        }
+        fragment.units[unit] = entry;
+      }
+    } else if (key === 'packages') {
+      if (!isSeq(top.value)) { at(top.value as Node, 'packages: expected a list of rules'); continue; }
+      top.value.items.forEach((item, index) => {
+        if (!isMap(item)) return at(item as Node, 'a package rule must be a mapping (match, units, reason)');
+        const rule: Partial<PackageRule> = { name: `${file}#${index + 1}`, version: null, on: [...RULE_EVENTS], from: originOf(item as Node) };
+        for (const f of item.items) {
+          const k = keyName(f);
+          const v = f.value as Node;
+          if (k === 'name') { const s = scalarString(v, 'name'); if (s) rule.name = s; }
+          else if (k === 'reason') { const s = scalarString(v, 'reason'); if (s) rule.reason = s; }
+          else if (k === 'match') {
+            const items = isSeq(v) ? v.items : [v];
+            const pats = items.map((p) => scalarString(p, 'match')).filter((p): p is string => p !== null);
+            if (pats.length === items.length && pats.length) rule.match = pats;
+          } else if (k === 'version') {
+            const s = scalarString(v, 'version');
+            if (s && semver.validRange(s, { loose: true }) === null) at(v, `version: '${s}' is not a semver range`, "e.g. '>=1.80 <2', checked against the upstream part of the version");
+            else if (s) rule.version = s;
+          } else if (k === 'on') {
+            const items = isSeq(v) ? v.items : [v];
+            const events = items.map((e) => (isScalar(e) ? String(e.value) : ''));
+            const bad = items.find((_, i) => !(RULE_EVENTS as readonly string[]).includes(events[i]!));
+            if (bad !== undefined || !events.length) at((bad ?? v) as Node, `on: expected install and/or remove`, `e.g. on: [install]${suggest(events.find((e) => !(RULE_EVENTS as readonly string[]).includes(e)) ?? '', RULE_EVENTS)}`);
+            else rule.on = events as RuleEvent[];
+          } else if (k === 'units') {
+            if (!isMap(v)) { at(v, 'units: expected a mapping of unit name to mode'); continue; }
+            const units: Record<string, Mode> = {};
+            for (const p of v.items) { const u = unitName(p.key); const m = mode(p.value, `units.${u ?? '?'}`); if (u && m) units[u] = m; }
+            rule.units = units;
+          } else at(f.key as Node, `package rule: unknown setting '${k}'`, `known: ${RULE_KEYS.join(', ')}${suggest(k, RULE_KEYS)}`);
+        }
+        for (const need of ['match', 'units', 'reason'] as const) {
+          if (rule[need] === undefined) at(item as Node, `package rule ${rule.name}: '${need}' is missing`, need === 'reason' ? 'say why, in words an admin reads in the journal' : undefined);
+        }
+        if (rule.match && rule.units && rule.reason) fragment.rules.push(rule as PackageRule);
+      });
+    } else at(top.key as Node, `unknown top-level key '${key}'`, `known: units, packages${suggest(key, ['units', 'packages'])}`);
+  }
+  return { fragment, errors, warnings };
+}
