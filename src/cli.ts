@@ -13,6 +13,8 @@ Commands:
   diff A B            findings between two snapshots
   diff --since-last   findings between the newest snapshot and now
   list                stored snapshots
+  plan < STREAM       decisions for an apt Pre-Install-Pkgs v3 stream (touches nothing)
+  policy check|show   validate the policy files, or print the merged policy
   help [command]      this text, or a command's
 
 Common options: --json, --state-dir DIR, -h/--help, --version
@@ -26,6 +28,8 @@ async function load(name: string): Promise<Command | null> {
     case 'snapshot': { const m = await import('./commands/snapshot.js'); return { help: m.help, run: m.snapshotCommand }; }
     case 'diff': { const m = await import('./commands/diff.js'); return { help: m.help, run: m.diffCommand }; }
     case 'list': { const m = await import('./commands/list.js'); return { help: m.help, run: m.listCommand }; }
+    case 'plan': { const m = await import('./commands/plan.js'); return { help: m.help, run: m.planCommand }; }
+    case 'policy': { const m = await import('./commands/policy.js'); return { help: m.help, run: m.policyCommand }; }
     default: return null;
   }
 }

@@ -31,6 +31,9 @@ export interface UnitPolicy {
   action: StepAction;
   // Wait for systemd-networkd to settle after this step.
   settle: boolean;
+  // Arm a runtime RefuseManualStop drop-in, for callers that run systemctl directly (the systemd
+  // postinst restarts networkd so). Only for units whose callers tolerate a refused job.
+  refuseStop: boolean;
   after: string[];
   from: Record<string, Origin>;
 }
@@ -70,7 +73,7 @@ export function mergeFragments(fragments: readonly PolicyFragment[]): Policy {
   for (const frag of fragments) {
     policy.sources.push(frag.file);
     for (const [unit, { from, ...fields }] of Object.entries(frag.units)) {
-      const base: UnitPolicy = policy.units[unit] ?? { unit, package: null, default: 'allow', action: 'restart', settle: false, after: [], from: {} };
+      const base: UnitPolicy = policy.units[unit] ?? { unit, package: null, default: 'allow', action: 'restart', settle: false, refuseStop: false, after: [], from: {} };
       policy.units[unit] = { ...base, ...fields, from: { ...base.from, ...from } };
     }
     for (const rule of frag.rules) {

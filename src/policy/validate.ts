@@ -20,7 +20,7 @@ export interface Validated {
 }
 
 const UNIT_RE = /^[A-Za-z0-9:_.\\@-]+\.(service|socket|target|timer|path|mount)$/;
-const UNIT_KEYS = ['package', 'default', 'action', 'settle', 'after'];
+const UNIT_KEYS = ['package', 'default', 'action', 'settle', 'refuse-stop', 'after'];
 const RULE_KEYS = ['name', 'match', 'version', 'on', 'units', 'reason'];
 
 export function validatePolicy(file: string, text: string): Validated {
@@ -69,7 +69,7 @@ export function validatePolicy(file: string, text: string): Validated {
       for (const u of top.value.items) {
         const unit = unitName(u.key);
         if (!unit) continue;
-        if (!isMap(u.value)) { at(u.value as Node, `${unit}: expected a mapping (package, default, action, settle, after)`); continue; }
+        if (!isMap(u.value)) { at(u.value as Node, `${unit}: expected a mapping (${UNIT_KEYS.join(', ')})`); continue; }
         const entry: PolicyFragment['units'][string] = { from: {} };
         for (const f of u.value.items) {
           const k = keyName(f);
@@ -80,9 +80,9 @@ export function validatePolicy(file: string, text: string): Validated {
             const s = isScalar(v) ? String(v.value) : '';
             if ((STEP_ACTIONS as readonly string[]).includes(s)) entry.action = s as 'restart' | 'reload';
             else at(v, `${unit}.action: unknown action '${s}'`, `use restart or reload${suggest(s, STEP_ACTIONS)}`);
-          } else if (k === 'settle') {
-            if (isScalar(v) && typeof v.value === 'boolean') entry.settle = v.value;
-            else at(v, `${unit}.settle must be true or false`);
+          } else if (k === 'settle' || k === 'refuse-stop') {
+            if (isScalar(v) && typeof v.value === 'boolean') entry[k === 'settle' ? 'settle' : 'refuseStop'] = v.value;
+            else at(v, `${unit}.${k} must be true or false`);
           } else if (k === 'after') {
             const items = isSeq(v) ? v.items : [v];
             const names = items.map(unitName).filter((n): n is string => n !== null);

@@ -39,7 +39,7 @@ describe('validatePolicy: each error says file:line:col and how to fix it', () =
   it.each([
     ['units:\n  tailscaled.service:\n    default: vetoo\n', "50-local.yaml:3:14: tailscaled.service.default: unknown mode 'vetoo' (hint: use one of allow, guarded, defer, veto; did you mean 'veto'?)"],
     ['units:\n  tailscaled:\n    default: veto\n', "50-local.yaml:2:3: 'tailscaled' is not a unit name (hint: write the full unit name, e.g. tailscaled.service)"],
-    ['units:\n  a.service:\n    setle: true\n', "50-local.yaml:3:5: a.service: unknown setting 'setle' (hint: known: package, default, action, settle, after; did you mean 'settle'?)"],
+    ['units:\n  a.service:\n    setle: true\n', "50-local.yaml:3:5: a.service: unknown setting 'setle' (hint: known: package, default, action, settle, refuse-stop, after; did you mean 'settle'?)"],
     ['units:\n  a.service:\n    action: restrat\n', "50-local.yaml:3:13: a.service.action: unknown action 'restrat' (hint: use restart or reload; did you mean 'restart'?)"],
     ['units:\n  a.service:\n    settle: yes\n', '50-local.yaml:3:13: a.service.settle must be true or false'],
     ['pakages: []\n', "50-local.yaml:1:1: unknown top-level key 'pakages' (hint: known: units, packages; did you mean 'packages'?)"],

@@ -1,0 +1,86 @@
+// One upgrade transaction (one dpkg run): pure data and pure transitions.
+import type { PkgChange } from '../apt/hookinfo.js';
+import type { Decision } from '../policy/decide.js';
+import type { Mode, StepAction } from '../policy/model.js';
+
+export const TXN_SCHEMA = 1;
+
+export type Requester = 'policy-rc.d' | 'needrestart' | 'systemctl';
+
+// A restart somebody asked for while the transaction was open, and what was done with it.
+export interface Request {
+  at: string;
+  who: Requester;
+  unit: string;
+  action: string;
+  decision: Mode;
+  // Whether we saw the request itself, or only know it was refused (systemd does not tell us).
+  seen: 'recorded' | 'inferred';
+}
+
+export interface Armed {
+  unit: string;
+  mode: Mode;
+  // A runtime RefuseManualStop drop-in is in place for the unit.
+  dropIn: boolean;
+}
+
+export type TxnState = 'open' | 'armed' | 'disarmed' | 'closed' | 'abandoned';
+
+export interface Txn {
+  schemaVersion: typeof TXN_SCHEMA;
+  id: string;
+  state: TxnState;
+  openedAt: string;
+  closedAt: string | null;
+  preSnapshot: string | null;
+  packages: PkgChange[];
+  decisions: Decision[];
+  order: string[];
+  deferred: string[];
+  armed: Armed[];
+  requests: Request[];
+  // What the post-invoke did: guarded steps run, and the diff against the pre snapshot.
+  steps: { unit: string; step: StepAction; ok: boolean; detail: string }[];
+  findings: { kind: string; severity: string; text: string }[];
+  notes: string[];
+}
+
+export function openTxn(id: string, now: Date, preSnapshot: string | null): Txn {
+  return {
+    schemaVersion: TXN_SCHEMA, id, state: 'open', openedAt: now.toISOString(), closedAt: null, preSnapshot,
+    packages: [], decisions: [], order: [], deferred: [], armed: [], requests: [], steps: [], findings: [], notes: [],
+  };
+}
+
+// Requests appended by the shell gate, one per line: `<unix s> <who> <unit> <action> <decision>`.
+export function parseRequestLines(text: string): Request[] {
+  const out: Request[] = [];
+  for (const line of text.split('\n')) {
+    const [t, who, unit, action, decision] = line.trim().split(/\s+/);
+    if (!t || !who || !unit || !action || !decision || !/^\d+$/.test(t)) continue;
+    if (who !== 'policy-rc.d' && who !== 'needrestart' && who !== 'systemctl') continue;
+    if (!['allow', 'guarded', 'defer', 'veto'].includes(decision)) continue;
+    out.push({ at: new Date(Number(t) * 1000).toISOString(), who, unit, action, decision: decision as Mode, seen: 'recorded' });
+  }
+  return out;
+}
+
+// Pending deferred restarts survive transactions: one entry per unit, the newest reason wins.
+export interface Pending {
+  unit: string;
+  step: StepAction;
+  since: string;
+  txn: string;
+  reason: string;
+}
+
+export function addPending(pending: readonly Pending[], txn: Txn): Pending[] {
+  const byUnit = new Map(pending.map((p) => [p.unit, p]));
+  for (const unit of txn.deferred) {
+    const d = txn.decisions.find((x) => x.unit === unit);
+    if (!d) continue;
+    byUnit.set(unit, { unit, step: d.step, since: byUnit.get(unit)?.since ?? txn.openedAt, txn: txn.id, reason: `${d.rule}: ${d.reason}` });
+  }
+  return [...byUnit.values()];
+}
