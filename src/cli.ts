@@ -15,6 +15,8 @@ Commands:
   list                stored snapshots
   plan < STREAM       decisions for an apt Pre-Install-Pkgs v3 stream (touches nothing)
   policy check|show   validate the policy files, or print the merged policy
+  status              the open or last transaction, and pending deferred restarts
+  hook NAME           what apt and needrestart call (see 'apt-netguard hook --help')
   help [command]      this text, or a command's
 
 Common options: --json, --state-dir DIR, -h/--help, --version
@@ -29,6 +31,8 @@ async function load(name: string): Promise<Command | null> {
     case 'diff': { const m = await import('./commands/diff.js'); return { help: m.help, run: m.diffCommand }; }
     case 'list': { const m = await import('./commands/list.js'); return { help: m.help, run: m.listCommand }; }
     case 'plan': { const m = await import('./commands/plan.js'); return { help: m.help, run: m.planCommand }; }
+    case 'status': { const m = await import('./commands/status.js'); return { help: m.help, run: m.statusCommand }; }
+    case 'hook': { const m = await import('./commands/hook.js'); return { help: m.help, run: m.hookCommand }; }
     case 'policy': { const m = await import('./commands/policy.js'); return { help: m.help, run: m.policyCommand }; }
     default: return null;
   }

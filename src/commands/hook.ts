@@ -1,0 +1,58 @@
+// `apt-netguard hook <name>`: the entry point apt, needrestart and the shims call. Fails open.
+import { readFileSync } from 'node:fs';
+import { UsageError, messageOf } from '../errors.js';
+
+export const help = `Usage: apt-netguard hook NAME [ARGS]
+
+Called by apt (/etc/apt/apt.conf.d), needrestart (restart.d) and the hook shims; not by hand.
+  pre-invoke          DPkg::Pre-Invoke: snapshot "pre", open the transaction
+  pre-install-pkgs    DPkg::Pre-Install-Pkgs (version 3, stream on $APT_HOOK_INFO_FD or stdin):
+                      record packages, decide per policy, arm the gates
+  post-dpkg           early DPkg::Post-Invoke (before needrestart's): remove the runtime drop-ins
+  post-invoke         late DPkg::Post-Invoke (after needrestart's): disarm, run guarded steps,
+                      record deferred ones, diff against "pre", close the transaction
+  needrestart UNIT    needrestart's restart.d script for UNIT
+
+Every hook exits 0, whatever happens, and logs why (JSON on stderr) - unless strict mode is on
+(APT_NETGUARD_STRICT=1), where a failure exits 100 and the shim fails the apt run.
+APT_NETGUARD_DISABLE=1 makes every hook do nothing.
+`;
+
+export const STRICT_FAILURE = 100;
+
+export async function hookCommand(args: string[]): Promise<number> {
+  const [name, ...rest] = args;
+  if (!name || name === '-h' || name === '--help') return process.stdout.write(help), name ? 0 : 2;
+  const [{ makeLog }, { run }, { hookContext }] = await Promise.all([import('../log.js'), import('../exec.js'), import('../hooks/context.js')]);
+  const log = makeLog();
+  const ctx = hookContext(run, log);
+  if (process.env.APT_NETGUARD_DISABLE === '1') return log.info({ hook: name }, 'disabled by APT_NETGUARD_DISABLE'), 0;
+  const started = performance.now();
+  try {
+    await dispatch(name, rest, ctx);
+    log.debug({ hook: name, ms: Math.round(performance.now() - started) }, 'hook done');
+    return 0;
+  } catch (err) {
+    // The one catch of hook mode: log, and let apt go on unless the admin asked for strict.
+    log.error({ hook: name, err: messageOf(err), strict: ctx.strict }, ctx.strict ? 'hook failed; strict mode stops apt' : 'hook failed; apt goes on');
+    return ctx.strict ? STRICT_FAILURE : 0;
+  }
+}
+
+async function dispatch(name: string, rest: string[], ctx: import('../hooks/context.js').HookContext): Promise<void> {
+  switch (name) {
+    case 'pre-invoke': return void (await (await import('../hooks/open.js')).preInvoke(ctx));
+    case 'pre-install-pkgs': {
+      const fd = process.env.APT_HOOK_INFO_FD;
+      const stream = readFileSync(fd && /^\d+$/.test(fd) ? Number(fd) : 0, 'utf8');
+      return void (await (await import('../hooks/open.js')).preInstallPkgs(ctx, stream));
+    }
+    case 'post-dpkg': return (await import('../hooks/close.js')).postDpkg(ctx);
+    case 'post-invoke': return void (await (await import('../hooks/close.js')).postInvoke(ctx));
+    case 'needrestart': {
+      if (!rest[0]) throw new UsageError('hook needrestart wants the unit name');
+      return void (await (await import('../hooks/needrestart.js')).needrestartHook(ctx, rest[0]));
+    }
+    default: throw new UsageError(`unknown hook '${name}'`);
+  }
+}

@@ -1,0 +1,96 @@
+// DPkg::Post-Invoke: disarm first, fold in the requests, run guarded steps, record, report.
+import { diff } from '../diff/index.js';
+import { findingLine } from '../format.js';
+import { withLock } from '../fsutil.js';
+import { messageOf } from '../errors.js';
+import { loadPolicy } from '../policy/load.js';
+import { topoOrder } from '../policy/order.js';
+import { saveSnapshot, loadSnapshot, resolveRef } from '../snapshot/store.js';
+import { takeSnapshot } from '../snapshot/take.js';
+import { disarmDropIns, disarmGates } from '../txn/arm.js';
+import { addPending, parseRequestLines, type Txn } from '../txn/model.js';
+import { archiveCurrent, loadCurrent, loadPending, saveCurrent, savePending } from '../txn/store.js';
+import { txnLockDir, type HookContext } from './context.js';
+
+// The early Post-Invoke (before needrestart's): only the drop-ins go, so needrestart's requests
+// reach our restart.d scripts instead of being "refused by systemd"; the gates stay armed.
+export async function postDpkg(ctx: HookContext): Promise<void> {
+  const removed = await disarmDropIns(ctx.dirs, ctx.run);
+  if (removed.length) ctx.log.info({ units: removed }, 'RefuseManualStop drop-ins removed');
+}
+
+export async function postInvoke(ctx: HookContext): Promise<Txn | null> {
+  return withLock(txnLockDir(ctx), async () => {
+    const txn = loadCurrent(ctx.state);
+    // Post-Invoke runs twice for some steps: the second finds nothing open, and that is fine.
+    if (!txn) return (await disarmDropIns(ctx.dirs, ctx.run), disarmGates(ctx.dirs), null);
+    await closeTxn(ctx, txn, 'closed');
+    return txn;
+  });
+}
+
+// Also used for a transaction found still open by the next run (killed guard or apt).
+export async function reconcile(ctx: HookContext, txn: Txn, why: string): Promise<void> {
+  txn.notes.push(`reconciled: ${why}`);
+  ctx.log.warn({ txn: txn.id }, `closing a transaction left open: ${why}`);
+  await closeTxn(ctx, txn, 'abandoned');
+}
+
+async function closeTxn(ctx: HookContext, txn: Txn, final: 'closed' | 'abandoned'): Promise<void> {
+  await disarmDropIns(ctx.dirs, ctx.run);
+  txn.requests.push(...parseRequestLines(disarmGates(ctx.dirs)));
+  for (const a of txn.armed.filter((x) => x.dropIn)) {
+    // NOTE: systemd answers a refused job to the caller only (D-Bus error); nothing is logged to read back.
+    txn.notes.push(`${a.unit}: RefuseManualStop was armed; any systemctl restart from a maintainer script was refused`);
+  }
+  txn.state = 'disarmed';
+  saveCurrent(ctx.state, txn);
+  if (final === 'closed') {
+    await runGuarded(ctx, txn);
+    savePending(ctx.state, addPending(loadPending(ctx.state), withRequestedDefers(txn)));
+    await report(ctx, txn);
+  }
+  txn.state = final;
+  txn.closedAt = ctx.now().toISOString();
+  archiveCurrent(ctx.state, txn);
+  ctx.log.info({ txn: txn.id, state: final, requests: txn.requests.length, steps: txn.steps.length, findings: txn.findings.length }, 'transaction closed');
+}
+
+// Guarded units: those a rule decided, plus those a gate refused under their default mode.
+function guardedUnits(ctx: HookContext, txn: Txn): string[] {
+  const units = new Set([...txn.order, ...txn.requests.filter((r) => r.decision === 'guarded').map((r) => r.unit)]);
+  const policy = loadPolicy(ctx.policyDirs).policy;
+  const { order, cycle } = topoOrder([...units], (u) => policy.units[u]?.after ?? []);
+  return [...order, ...cycle];
+}
+
+const withRequestedDefers = (txn: Txn): Txn => ({ ...txn, deferred: [...new Set([...txn.deferred, ...txn.requests.filter((r) => r.decision === 'defer').map((r) => r.unit)])] });
+
+// Until the restore issue lands this is a plain restart/reload in order, then a diff report.
+async function runGuarded(ctx: HookContext, txn: Txn): Promise<void> {
+  for (const unit of guardedUnits(ctx, txn)) {
+    const step = txn.decisions.find((d) => d.unit === unit)?.step ?? 'restart';
+    try {
+      await ctx.run(['systemctl', step, unit], { timeoutMs: 90_000 });
+      txn.steps.push({ unit, step, ok: true, detail: 'done' });
+      ctx.log.info({ txn: txn.id, unit, step }, 'guarded step done');
+    } catch (err) {
+      txn.steps.push({ unit, step, ok: false, detail: messageOf(err) });
+      ctx.log.error({ txn: txn.id, unit, step, err: messageOf(err) }, 'guarded step failed');
+    }
+  }
+}
+
+async function report(ctx: HookContext, txn: Txn): Promise<void> {
+  if (!txn.preSnapshot) return;
+  try {
+    const pre = loadSnapshot(resolveRef(ctx.state, txn.preSnapshot));
+    const units = pre.probes.systemd.status === 'ok' ? pre.probes.systemd.data.units.map((u) => u.id) : Object.keys(loadPolicy(ctx.policyDirs).policy.units);
+    const post = await takeSnapshot(ctx.run, { ...ctx.probe, units }, 'post', ctx.now());
+    await saveSnapshot(ctx.state, post);
+    txn.findings = diff(pre, post).map((f) => ({ kind: f.kind, severity: f.severity, text: findingLine(f) }));
+    for (const f of txn.findings) ctx.log.warn({ txn: txn.id, kind: f.kind }, f.text);
+  } catch (err) {
+    txn.notes.push(`report: ${messageOf(err)}`);
+  }
+}

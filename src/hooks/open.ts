@@ -1,0 +1,57 @@
+// DPkg::Pre-Invoke and DPkg::Pre-Install-Pkgs: snapshot, open the transaction, decide, arm.
+import { changesByPackage, parseHookInfo } from '../apt/hookinfo.js';
+import { withLock } from '../fsutil.js';
+import { decide } from '../policy/decide.js';
+import { loadPolicy } from '../policy/load.js';
+import { makeId } from '../snapshot/model.js';
+import { saveSnapshot } from '../snapshot/store.js';
+import { takeSnapshot } from '../snapshot/take.js';
+import { arm, armSet } from '../txn/arm.js';
+import { openTxn, type Txn } from '../txn/model.js';
+import { loadCurrent, saveCurrent } from '../txn/store.js';
+import { txnLockDir, type HookContext } from './context.js';
+import { reconcile } from './close.js';
+
+// A transaction still open here was never closed (guard or apt killed): close it first, then
+// open a fresh one. A second Pre-Invoke of the same run finds its own "open" one and keeps it.
+export async function preInvoke(ctx: HookContext): Promise<Txn> {
+  return withLock(txnLockDir(ctx), async () => {
+    const cur = loadCurrent(ctx.state);
+    if (cur?.state === 'open' && cur.packages.length === 0) return cur;
+    if (cur) await reconcile(ctx, cur, 'a new dpkg run started before this one was closed');
+    const loaded = loadPolicy(ctx.policyDirs);
+    const units = Object.keys(loaded.policy.units);
+    const now = ctx.now();
+    const snap = await takeSnapshot(ctx.run, { ...ctx.probe, units }, 'pre', now);
+    await saveSnapshot(ctx.state, snap);
+    const txn = openTxn(makeId(now, 'txn'), now, snap.id);
+    txn.notes.push(...loaded.errors.map((e) => `policy: ${e}`));
+    saveCurrent(ctx.state, txn);
+    ctx.log.info({ txn: txn.id, snapshot: snap.id }, 'transaction opened');
+    return txn;
+  });
+}
+
+// The stream says what dpkg is about to do. Several streams can come for one transaction
+// (apt calls the hook per dpkg run); their packages accumulate and the decision is redone.
+export async function preInstallPkgs(ctx: HookContext, stream: string): Promise<Txn> {
+  const info = parseHookInfo(stream);
+  const cur = loadCurrent(ctx.state) ?? (await preInvoke(ctx));
+  return withLock(txnLockDir(ctx), async () => {
+    const txn = loadCurrent(ctx.state) ?? cur;
+    const seen = new Set(txn.packages.map((p) => `${p.name}:${p.arch}:${p.newVersion}`));
+    for (const p of changesByPackage(info)) if (!seen.has(`${p.name}:${p.arch}:${p.newVersion}`)) txn.packages.push(p);
+    const loaded = loadPolicy(ctx.policyDirs);
+    for (const e of loaded.errors) ctx.log.error({ txn: txn.id, problem: e }, 'policy error; the shipped defaults apply');
+    const plan = decide(loaded.policy, txn.packages);
+    Object.assign(txn, { decisions: plan.decisions, order: plan.order, deferred: plan.deferred });
+    txn.armed = armSet(loaded.policy, plan.decisions, txn.packages);
+    // Journal first, then arm: a crash in between leaves a journal that says more than is armed,
+    // and disarming what is not there is harmless.
+    txn.state = 'armed';
+    saveCurrent(ctx.state, txn);
+    await arm(ctx.dirs, txn.id, txn.armed, ctx.run);
+    for (const d of plan.decisions) ctx.log.info({ txn: txn.id, unit: d.unit, action: d.action, rule: d.rule, packages: d.packages }, d.reason);
+    return txn;
+  });
+}

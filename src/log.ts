@@ -1,0 +1,19 @@
+// JSON log lines, structured fields first (pino). Hooks write to stderr: apt shows it, and
+// unattended-upgrades keeps it in its log; stdout stays free for command output.
+import pino, { type Logger } from 'pino';
+
+export type Log = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
+
+// Synchronous: a hook may exit right after logging, and must not lose the line that says why.
+export function makeLog(fd = 2, level = process.env.APT_NETGUARD_LOG_LEVEL ?? 'info'): Log {
+  return pino({ name: 'apt-netguard', level, base: { pid: process.pid } }, pino.destination({ fd, sync: true }));
+}
+
+// For tests: collects what would have been logged.
+export function memoryLog(): Log & { lines: { level: string; obj: object; msg: string }[] } {
+  const lines: { level: string; obj: object; msg: string }[] = [];
+  const at = (level: string) => (obj: object | string, msg?: string) => {
+    lines.push(typeof obj === 'string' ? { level, obj: {}, msg: obj } : { level, obj, msg: msg ?? '' });
+  };
+  return { lines, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') } as unknown as Log & { lines: typeof lines };
+}

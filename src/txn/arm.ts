@@ -1,0 +1,87 @@
+// Arming: the files that make the gates refuse restarts while a transaction is open.
+//   <run>/open            the open transaction's id; the policy-rc.d gate looks for it
+//   <run>/armed/<unit>    the mode for the unit (guarded, defer or veto)
+//   <run>/requests        lines the gates append: `<unix s> <who> <unit> <action> <mode>`
+//   <systemd run>/<unit>.d/50-apt-netguard.conf   RefuseManualStop=yes, for refuse-stop units
+import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Run } from '../exec.js';
+import type { PkgChange } from '../apt/hookinfo.js';
+import type { Decision } from '../policy/decide.js';
+import type { Policy } from '../policy/model.js';
+import type { Armed, Requester } from './model.js';
+
+export interface ArmDirs {
+  run: string;
+  systemdRun: string;
+}
+export const defaultArmDirs = (env = process.env): ArmDirs => ({
+  run: env.APT_NETGUARD_RUN_DIR ?? '/run/apt-netguard',
+  systemdRun: env.APT_NETGUARD_SYSTEMD_RUN_DIR ?? '/run/systemd/system',
+});
+
+const DROP_IN = '50-apt-netguard.conf';
+const DROP_IN_TEXT = '# Armed by apt-netguard for one dpkg run; removed by its Post-Invoke hook.\n[Unit]\nRefuseManualStop=yes\n';
+
+// Pure: every protected unit gets a gate, with the run's decision or else its default mode.
+// A drop-in only where a rule of this run decided and the unit's package is not being removed.
+export function armSet(policy: Policy, decisions: readonly Decision[], changes: readonly PkgChange[]): Armed[] {
+  const removed = new Set(changes.filter((c) => c.action === 'remove').map((c) => c.name));
+  const out: Armed[] = [];
+  for (const u of Object.values(policy.units)) {
+    const d = decisions.find((x) => x.unit === u.unit);
+    const mode = d?.action ?? u.default;
+    if (mode === 'allow') continue;
+    const dropIn = Boolean(d) && u.refuseStop && !(u.package && removed.has(u.package));
+    out.push({ unit: u.unit, mode, dropIn });
+  }
+  return out;
+}
+
+export async function arm(dirs: ArmDirs, txnId: string, armed: readonly Armed[], run: Run): Promise<void> {
+  const gateDir = join(dirs.run, 'armed');
+  mkdirSync(gateDir, { recursive: true, mode: 0o755 });
+  for (const f of readdirSync(gateDir)) if (!armed.some((a) => a.unit === f)) rmSync(join(gateDir, f), { force: true });
+  for (const a of armed) writeFileSync(join(gateDir, a.unit), `${a.mode}\n`);
+  writeFileSync(join(dirs.run, 'open'), `${txnId}\n`);
+  let changed = false;
+  for (const a of armed.filter((x) => x.dropIn)) {
+    const dir = join(dirs.systemdRun, `${a.unit}.d`);
+    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    writeFileSync(join(dir, DROP_IN), DROP_IN_TEXT);
+    changed = true;
+  }
+  if (changed) await run(['systemctl', 'daemon-reload']);
+}
+
+// Removes every drop-in of ours, whatever the journal says (a crash may have lost track).
+export async function disarmDropIns(dirs: ArmDirs, run: Run): Promise<string[]> {
+  if (!existsSync(dirs.systemdRun)) return [];
+  const removed = readdirSync(dirs.systemdRun)
+    .filter((d) => d.endsWith('.d') && existsSync(join(dirs.systemdRun, d, DROP_IN)))
+    .map((d) => (rmSync(join(dirs.systemdRun, d, DROP_IN), { force: true }), d.slice(0, -2)));
+  if (removed.length) await run(['systemctl', 'daemon-reload']);
+  return removed;
+}
+
+// Closes the gates and returns the request lines they collected.
+export function disarmGates(dirs: ArmDirs): string {
+  rmSync(join(dirs.run, 'open'), { force: true });
+  rmSync(join(dirs.run, 'armed'), { recursive: true, force: true });
+  const path = join(dirs.run, 'requests');
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  rmSync(path, { force: true });
+  return text;
+}
+
+// The mode a gate holds for the unit while a transaction is open, or null.
+export function gateMode(dirs: ArmDirs, unit: string): string | null {
+  if (!existsSync(join(dirs.run, 'open'))) return null;
+  const p = join(dirs.run, 'armed', unit);
+  return existsSync(p) ? readFileSync(p, 'utf8').trim() : null;
+}
+
+// One line, appended: O_APPEND writes this small are atomic, so the shell gate can share the file.
+export function recordRequest(dirs: ArmDirs, who: Requester, unit: string, action: string, mode: string, now = new Date()): void {
+  appendFileSync(join(dirs.run, 'requests'), `${Math.floor(now.getTime() / 1000)} ${who} ${unit} ${action} ${mode}\n`);
+}

@@ -1,0 +1,115 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { HookContext } from '../../src/hooks/context.js';
+import { preInstallPkgs, preInvoke } from '../../src/hooks/open.js';
+import { postDpkg, postInvoke } from '../../src/hooks/close.js';
+import { needrestartHook } from '../../src/hooks/needrestart.js';
+import { memoryLog } from '../../src/log.js';
+import { listClosed, loadClosed, loadCurrent, loadPending } from '../../src/txn/store.js';
+import { fakeRun } from '../helpers/fake-run.js';
+
+const GATE = new URL('../../hooks/policy-rc.d', import.meta.url).pathname;
+const SHIPPED = new URL('../../policies', import.meta.url).pathname;
+const STREAM = `VERSION 3\nAPT::Architecture=amd64\n\n` +
+  'tailscale 1.80.0 amd64 none < 1.82.0 amd64 none /var/cache/apt/archives/tailscale_1.82.0_amd64.deb\n' +
+  'systemd 252.38-1~deb12u1 amd64 none < 252.39-1~deb12u1 amd64 none /var/cache/apt/archives/systemd_252.39-1~deb12u1_amd64.deb\n';
+
+let root: string;
+let ctx: HookContext;
+let calls: string[][];
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'ng-hooks-'));
+  // systemctl answers; the network tools are "missing", so probes are unavailable, never fatal.
+  const fake = fakeRun({ 'systemctl daemon-reload': '', 'systemctl restart systemd-networkd.service': '', 'systemctl restart tailscaled.service': '', 'systemctl reload nftables.service': '' });
+  calls = fake.calls;
+  let t = Date.parse('2026-11-22T10:00:00Z');
+  ctx = {
+    run: fake.run, log: memoryLog(), state: join(root, 'state'),
+    dirs: { run: join(root, 'run'), systemdRun: join(root, 'systemd') },
+    policyDirs: { shipped: SHIPPED, admin: join(root, 'policies.d'), trustedUid: process.getuid?.() ?? 0 },
+    probe: { timeoutMs: 1000 }, now: () => new Date((t += 1000)), strict: false,
+  };
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+const gate = (...args: string[]) => spawnSync('sh', [GATE, ...args], { env: { ...process.env, APT_NETGUARD_RUN_DIR: ctx.dirs.run, APT_NETGUARD_ORIG_POLICY_RC_D: join(root, 'none') } }).status;
+const dropInPath = () => join(root, 'systemd/systemd-networkd.service.d/50-apt-netguard.conf');
+
+describe('one dpkg run: systemd + tailscale upgraded', () => {
+  it('arms, records who asked, disarms first, runs guarded steps in order, closes', async () => {
+    const opened = await preInvoke(ctx);
+    expect(opened.preSnapshot).toMatch(/-pre$/);
+    const armed = await preInstallPkgs(ctx, STREAM);
+    expect(armed.decisions.map((d) => `${d.unit}=${d.action}`)).toEqual(['systemd-networkd.service=guarded', 'tailscaled.service=guarded', 'nftables.service=guarded']);
+    expect(readFileSync(join(ctx.dirs.run, 'armed/tailscaled.service'), 'utf8')).toBe('guarded\n');
+    expect(readFileSync(dropInPath(), 'utf8')).toContain('RefuseManualStop=yes');
+    expect(calls).toContainEqual(['systemctl', 'daemon-reload']);
+
+    // tailscale's postinst: deb-systemd-invoke restart tailscaled.service -> policy-rc.d says 101
+    expect(gate('tailscaled.service', 'restart')).toBe(101);
+    expect(gate('--quiet', 'tailscaled', 'restart start')).toBe(101); // invoke-rc.d's form
+    expect(gate('tailscaled.service', 'start')).toBe(0); // only restart/reload are refused
+    expect(gate('ssh.service', 'restart')).toBe(0); // not protected
+
+    await postDpkg(ctx);
+    expect(existsSync(dropInPath())).toBe(false);
+    // needrestart runs after the early Post-Invoke: its request is recorded, not executed
+    expect(await needrestartHook(ctx, 'systemd-networkd.service')).toEqual({ recorded: 'guarded' });
+
+    calls.length = 0;
+    const closed = await postInvoke(ctx);
+    expect(closed?.state).toBe('closed');
+    expect(calls.filter((c) => c[0] === 'systemctl')).toEqual([
+      ['systemctl', 'restart', 'systemd-networkd.service'], ['systemctl', 'restart', 'tailscaled.service'], ['systemctl', 'reload', 'nftables.service'],
+    ]);
+    const txn = loadClosed(ctx.state, listClosed(ctx.state).at(-1)!)!;
+    expect(txn.requests.map((r) => `${r.who} ${r.action} ${r.unit} ${r.decision}`)).toEqual([
+      'policy-rc.d restart tailscaled.service guarded', 'policy-rc.d restart tailscaled.service guarded', 'needrestart restart systemd-networkd.service guarded',
+    ]);
+    expect(txn.notes).toContain('systemd-networkd.service: RefuseManualStop was armed; any systemctl restart from a maintainer script was refused');
+    expect(existsSync(join(ctx.dirs.run, 'open'))).toBe(false);
+    expect(gate('tailscaled.service', 'restart')).toBe(0); // gates open again
+    expect(loadCurrent(ctx.state)).toBeNull();
+
+    // a second Post-Invoke of the same step finds nothing to do
+    expect(await postInvoke(ctx)).toBeNull();
+    expect(listClosed(ctx.state)).toHaveLength(1);
+  });
+});
+
+describe('idempotence and crash recovery', () => {
+  it('a second Pre-Invoke of the same run keeps the open transaction', async () => {
+    const a = await preInvoke(ctx);
+    const b = await preInvoke(ctx);
+    expect(b.id).toBe(a.id);
+  });
+
+  it('a run killed after arming is closed as abandoned by the next Pre-Invoke, gates and drop-ins gone', async () => {
+    await preInvoke(ctx);
+    const first = await preInstallPkgs(ctx, STREAM);
+    // ... guard or apt killed here: no Post-Invoke
+    const next = await preInvoke(ctx);
+    expect(next.id).not.toBe(first.id);
+    expect(loadClosed(ctx.state, first.id)?.state).toBe('abandoned');
+    expect(existsSync(dropInPath())).toBe(false);
+    expect(existsSync(join(ctx.dirs.run, 'armed/tailscaled.service'))).toBe(false);
+  });
+
+  it('deferred decisions become pending restarts, once per unit', async () => {
+    const { mkdirSync, writeFileSync, chmodSync } = await import('node:fs');
+    mkdirSync(ctx.policyDirs.admin, { mode: 0o755 });
+    chmodSync(ctx.policyDirs.admin, 0o755);
+    writeFileSync(join(ctx.policyDirs.admin, '50-defer.yaml'), 'packages:\n  - {name: tailscale, match: tailscale, on: [install], units: {tailscaled.service: defer, nftables.service: defer}, reason: maintenance window only}\n', { mode: 0o644 });
+    for (let i = 0; i < 2; i++) {
+      await preInvoke(ctx);
+      await preInstallPkgs(ctx, STREAM);
+      await postInvoke(ctx);
+    }
+    expect(loadPending(ctx.state).map((p) => `${p.step} ${p.unit}`)).toEqual(['restart tailscaled.service', 'reload nftables.service']);
+    expect(calls).not.toContainEqual(['systemctl', 'restart', 'tailscaled.service']);
+  });
+});
