@@ -1,4 +1,4 @@
-// DPkg::Post-Invoke: disarm first, fold in the requests, run guarded steps, record, report.
+// DPkg::Post-Invoke: disarm first, fold in the requests, record what is owed, diff and report.
 import { diff } from '../diff/index.js';
 import { findingLine } from '../format.js';
 import { withLock } from '../fsutil.js';
@@ -46,8 +46,8 @@ async function closeTxn(ctx: HookContext, txn: Txn, final: 'closed' | 'abandoned
   txn.state = 'disarmed';
   saveCurrent(ctx.state, txn);
   if (final === 'closed') {
-    await runGuarded(ctx, txn);
-    savePending(ctx.state, addPending(loadPending(ctx.state), withRequestedDefers(txn)));
+    const units = loadPolicy(ctx.policyDirs).policy.units;
+    savePending(ctx.state, addPending(loadPending(ctx.state), owed(ctx, txn), (u) => units[u]?.action ?? 'restart'));
     await report(ctx, txn);
   }
   txn.state = final;
@@ -64,21 +64,12 @@ function guardedUnits(ctx: HookContext, txn: Txn): string[] {
   return [...order, ...cycle];
 }
 
-const withRequestedDefers = (txn: Txn): Txn => ({ ...txn, deferred: [...new Set([...txn.deferred, ...txn.requests.filter((r) => r.decision === 'defer').map((r) => r.unit)])] });
-
-// Until the restore issue lands this is a plain restart/reload in order, then a diff report.
-async function runGuarded(ctx: HookContext, txn: Txn): Promise<void> {
-  for (const unit of guardedUnits(ctx, txn)) {
-    const step = txn.decisions.find((d) => d.unit === unit)?.step ?? 'restart';
-    try {
-      await ctx.run(['systemctl', step, unit], { timeoutMs: 90_000 });
-      txn.steps.push({ unit, step, ok: true, detail: 'done' });
-      ctx.log.info({ txn: txn.id, unit, step }, 'guarded step done');
-    } catch (err) {
-      txn.steps.push({ unit, step, ok: false, detail: messageOf(err) });
-      ctx.log.error({ txn: txn.id, unit, step, err: messageOf(err) }, 'guarded step failed');
-    }
-  }
+// What is owed after this run, in order: guarded units first, then deferred ones. A plain restart
+// of networkd here would flush Tailscale's table 52 again; until the ordered restore (settle,
+// restart, reload, verify) exists, guarded restarts wait beside the deferred ones, and status says so.
+function owed(ctx: HookContext, txn: Txn): Txn {
+  const deferred = [...txn.deferred, ...txn.requests.filter((r) => r.decision === 'defer').map((r) => r.unit)];
+  return { ...txn, deferred: [...new Set([...guardedUnits(ctx, txn), ...deferred])] };
 }
 
 async function report(ctx: HookContext, txn: Txn): Promise<void> {

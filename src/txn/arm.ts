@@ -59,7 +59,12 @@ export async function disarmDropIns(dirs: ArmDirs, run: Run): Promise<string[]> 
   if (!existsSync(dirs.systemdRun)) return [];
   const removed = readdirSync(dirs.systemdRun)
     .filter((d) => d.endsWith('.d') && existsSync(join(dirs.systemdRun, d, DROP_IN)))
-    .map((d) => (rmSync(join(dirs.systemdRun, d, DROP_IN), { force: true }), d.slice(0, -2)));
+    .map((d) => {
+      rmSync(join(dirs.systemdRun, d, DROP_IN), { force: true });
+      // The .d dir was made for the drop-in when nothing else was there; leave it if something is.
+      if (readdirSync(join(dirs.systemdRun, d)).length === 0) rmSync(join(dirs.systemdRun, d), { recursive: true, force: true });
+      return d.slice(0, -2);
+    });
   if (removed.length) await run(['systemctl', 'daemon-reload']);
   return removed;
 }

@@ -75,12 +75,13 @@ export interface Pending {
   reason: string;
 }
 
-export function addPending(pending: readonly Pending[], txn: Txn): Pending[] {
+export function addPending(pending: readonly Pending[], txn: Txn, stepOf: (unit: string) => StepAction): Pending[] {
   const byUnit = new Map(pending.map((p) => [p.unit, p]));
   for (const unit of txn.deferred) {
     const d = txn.decisions.find((x) => x.unit === unit);
-    if (!d) continue;
-    byUnit.set(unit, { unit, step: d.step, since: byUnit.get(unit)?.since ?? txn.openedAt, txn: txn.id, reason: `${d.rule}: ${d.reason}` });
+    const r = txn.requests.find((x) => x.unit === unit);
+    const reason = d ? `${d.rule}: ${d.reason}` : `${r?.who ?? 'a gate'} asked to ${r?.action ?? 'restart'} (default mode ${r?.decision ?? '?'})`;
+    byUnit.set(unit, { unit, step: d?.step ?? stepOf(unit), since: byUnit.get(unit)?.since ?? txn.openedAt, txn: txn.id, reason });
   }
   return [...byUnit.values()];
 }

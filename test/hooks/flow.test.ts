@@ -40,7 +40,7 @@ const gate = (...args: string[]) => spawnSync('sh', [GATE, ...args], { env: { ..
 const dropInPath = () => join(root, 'systemd/systemd-networkd.service.d/50-apt-netguard.conf');
 
 describe('one dpkg run: systemd + tailscale upgraded', () => {
-  it('arms, records who asked, disarms first, runs guarded steps in order, closes', async () => {
+  it('arms, records who asked, disarms first, owes the guarded steps in order, closes', async () => {
     const opened = await preInvoke(ctx);
     expect(opened.preSnapshot).toMatch(/-pre$/);
     const armed = await preInstallPkgs(ctx, STREAM);
@@ -63,9 +63,9 @@ describe('one dpkg run: systemd + tailscale upgraded', () => {
     calls.length = 0;
     const closed = await postInvoke(ctx);
     expect(closed?.state).toBe('closed');
-    expect(calls.filter((c) => c[0] === 'systemctl')).toEqual([
-      ['systemctl', 'restart', 'systemd-networkd.service'], ['systemctl', 'restart', 'tailscaled.service'], ['systemctl', 'reload', 'nftables.service'],
-    ]);
+    // nothing restarted before the ordered restore exists; owed, in order, and status says so
+    expect(calls.filter((c) => c[0] === 'systemctl' && c[1] !== 'daemon-reload')).toEqual([]);
+    expect(loadPending(ctx.state).map((p) => `${p.step} ${p.unit}`)).toEqual(['restart systemd-networkd.service', 'restart tailscaled.service', 'reload nftables.service']);
     const txn = loadClosed(ctx.state, listClosed(ctx.state).at(-1)!)!;
     expect(txn.requests.map((r) => `${r.who} ${r.action} ${r.unit} ${r.decision}`)).toEqual([
       'policy-rc.d restart tailscaled.service guarded', 'policy-rc.d restart tailscaled.service guarded', 'needrestart restart systemd-networkd.service guarded',
@@ -99,7 +99,7 @@ describe('idempotence and crash recovery', () => {
     expect(existsSync(join(ctx.dirs.run, 'armed/tailscaled.service'))).toBe(false);
   });
 
-  it('deferred decisions become pending restarts, once per unit', async () => {
+  it('deferred decisions become pending restarts, once per unit across runs', async () => {
     const { mkdirSync, writeFileSync, chmodSync } = await import('node:fs');
     mkdirSync(ctx.policyDirs.admin, { mode: 0o755 });
     chmodSync(ctx.policyDirs.admin, 0o755);
@@ -109,7 +109,20 @@ describe('idempotence and crash recovery', () => {
       await preInstallPkgs(ctx, STREAM);
       await postInvoke(ctx);
     }
-    expect(loadPending(ctx.state).map((p) => `${p.step} ${p.unit}`)).toEqual(['restart tailscaled.service', 'reload nftables.service']);
-    expect(calls).not.toContainEqual(['systemctl', 'restart', 'tailscaled.service']);
+    // systemd's rule still says guarded for networkd; tailscale's units are deferred by the admin
+    expect(loadPending(ctx.state).map((p) => `${p.step} ${p.unit} ${p.reason}`)).toEqual([
+      'restart systemd-networkd.service systemd: networkd must run the new systemd, restarted by apt-netguard so Tailscale state is restored',
+      'restart tailscaled.service tailscale: maintenance window only', 'reload nftables.service tailscale: maintenance window only',
+    ]);
+  });
+});
+
+describe('a request under a unit\'s default mode', () => {
+  it('needrestart asking for tailscaled in a run that no rule covers is owed, with who asked', async () => {
+    await preInvoke(ctx);
+    await preInstallPkgs(ctx, 'VERSION 3\nAPT::Architecture=amd64\n\nlibc6 2.36-9 amd64 same < 2.36-9+deb12u13 amd64 same /x.deb\n');
+    expect(await needrestartHook(ctx, 'tailscaled.service')).toEqual({ recorded: 'guarded' });
+    await postInvoke(ctx);
+    expect(loadPending(ctx.state)).toMatchObject([{ unit: 'tailscaled.service', step: 'restart', reason: 'needrestart asked to restart (default mode guarded)' }]);
   });
 });

@@ -1,0 +1,37 @@
+#!/bin/bash
+# Builds (or reuses) the bookworm rootfs the container tests boot with systemd-nspawn.
+# Usage: build-rootfs.sh DIR    (root; needs debootstrap and the Debian mirror)
+# The rootfs is reused while the recipe (this script and lab/) is unchanged: a stamp holds its hash.
+set -euo pipefail
+DIR=${1:?usage: build-rootfs.sh DIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+MIRROR=${APT_NETGUARD_MIRROR:-http://deb.debian.org/debian}
+RECIPE=$(cat "$0" "$HERE"/lab/* | sha256sum | cut -c1-16)
+if [ -f "$DIR/.ng-recipe" ] && [ "$(cat "$DIR/.ng-recipe")" = "$RECIPE" ]; then
+	echo "rootfs: reusing $DIR ($RECIPE)"
+	exit 0
+fi
+rm -rf "$DIR"
+mkdir -p "$(dirname "$DIR")"
+echo "rootfs: debootstrap bookworm into $DIR"
+# nodejs is Debian's own (18.19 on bookworm): the runtime the .deb depends on.
+debootstrap --variant=minbase \
+	--include=systemd,systemd-sysv,dbus,udev,iproute2,nftables,needrestart,nodejs,procps \
+	bookworm "$DIR" "$MIRROR" >/dev/null
+# Apt lists, so `apt-get install --reinstall` works offline inside the container from the cache.
+cp /etc/resolv.conf "$DIR/etc/resolv.conf"
+chroot "$DIR" apt-get update -qq
+chroot "$DIR" apt-get -qq install --download-only --reinstall systemd hostname >/dev/null
+
+install -m 644 "$HERE/lab/lab-veth.service" "$HERE/lab/tailscaled.service" "$HERE/lab/lab-firewall.service" "$DIR/etc/systemd/system/"
+install -d "$DIR/etc/systemd/network" "$DIR/usr/local/lib/fake-tailscale" "$DIR/etc/systemd/system/systemd-udev-trigger.service.d"
+install -m 644 "$HERE"/lab/*.network "$DIR/etc/systemd/network/"
+install -m 644 "$HERE/lab/udev-trigger-net.conf" "$DIR/etc/systemd/system/systemd-udev-trigger.service.d/net-only.conf"
+install -m 755 "$HERE/lab/ts-up" "$HERE/lab/ts-down" "$DIR/usr/local/lib/fake-tailscale/"
+# The stand-in's main process is a copy of sleep: replacing that file makes needrestart flag it.
+cp "$DIR/bin/sleep" "$DIR/usr/local/lib/fake-tailscale/tailscaled"
+install -m 644 "$HERE/lab/nftables.conf" "$DIR/etc/nftables.conf"
+chroot "$DIR" systemctl enable -q systemd-networkd lab-veth tailscaled lab-firewall
+chroot "$DIR" systemctl mask -q systemd-resolved.service getty@tty1.service console-getty.service 2>/dev/null || true
+echo "$RECIPE" >"$DIR/.ng-recipe"
+echo "rootfs: built $DIR ($RECIPE)"
