@@ -6,6 +6,10 @@ command -v ip >/dev/null || need+=(iproute2)
 command -v nft >/dev/null || need+=(nftables)
 command -v ss >/dev/null || need+=(iproute2)
 [ -x /usr/bin/time ] || need+=(time)
+# Container tests: a debootstrapped bookworm booted with systemd-nspawn.
+command -v debootstrap >/dev/null || need+=(debootstrap)
+command -v systemd-nspawn >/dev/null || need+=(systemd-container)
+command -v nsenter >/dev/null || need+=(util-linux)
 # Debian's own nodejs (bookworm: 18.19) is the runtime the package targets; keep a newer one if present.
 if ! command -v node >/dev/null; then need+=(nodejs); fi
 if ! command -v npm >/dev/null; then need+=(npm); fi
