@@ -62,7 +62,7 @@ describe('hook mode with bad input exits 0 and says why [needs the build]', () =
       mkdirSync(policiesD, { mode: 0o755 });
       chmodSync(policiesD, 0o755);
       if (admin) writeFileSync(join(policiesD, '50-bad.yaml'), admin, { mode: 0o644 });
-      const env = { ...process.env, APT_NETGUARD_STATE_DIR: join(root, 'state'), APT_NETGUARD_RUN_DIR: join(root, 'run'), APT_NETGUARD_SYSTEMD_RUN_DIR: join(root, 'sd'), APT_NETGUARD_POLICIES_D: policiesD, APT_NETGUARD_SHIPPED_POLICIES: new URL('../../policies', import.meta.url).pathname };
+      const env: NodeJS.ProcessEnv = { ...process.env, APT_NETGUARD_STATE_DIR: join(root, 'state'), APT_NETGUARD_RUN_DIR: join(root, 'run'), APT_NETGUARD_SYSTEMD_RUN_DIR: join(root, 'sd'), APT_NETGUARD_POLICIES_D: policiesD, APT_NETGUARD_SHIPPED_POLICIES: new URL('../../policies', import.meta.url).pathname };
       delete env.APT_HOOK_INFO_FD;
       return spawnSync(process.execPath, [BUNDLE, 'hook', name], { input, env, encoding: 'utf8' });
     } finally {
