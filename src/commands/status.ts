@@ -8,7 +8,7 @@ export const help = `Usage: apt-netguard status [--json]
 
 Shows the open transaction (a dpkg run in progress, or one killed mid-way), else the last closed
 one: packages, decisions, requests refused and who asked, guarded steps run, findings. Then the
-deferred restarts waiting for 'apt-netguard restart-pending' or a maintenance window.
+restarts owed: guarded ones the guard has not run yet, then deferred ones, in order.
 
 Exit status: 0 all well; 1 deferred restarts are pending, or the last transaction had a failed
 step or findings; 2 usage error.
@@ -42,7 +42,7 @@ function formatStatus(txn: Txn | null, open: boolean, pending: ReturnType<typeof
     for (const f of txn.findings) out.push(`  finding: ${f.text}`);
     for (const n of txn.notes) out.push(`  note: ${n}`);
   }
-  out.push(pending.length ? 'pending deferred restarts (run apt-netguard restart-pending):' : 'no deferred restarts pending');
+  out.push(pending.length ? 'restarts owed, in this order (guarded ones first; run them when you can watch the network):' : 'no restarts owed');
   for (const p of pending) out.push(`  ${p.step} ${p.unit} since ${p.since} (${p.reason})`);
   return `${out.join('\n')}\n`;
 }
