@@ -45,7 +45,7 @@ stop)
 	kill -TERM "$pid" 2>/dev/null || true
 	for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 	kill -KILL "$pid" 2>/dev/null || true
-	rm -f "$STATE/$NAME.pid"
+	rm -f "$STATE/$NAME.pid" "$STATE/$NAME.log"
 	# NOTE: nspawn without a host systemd leaves empty payload/ and supervisor/ cgroups behind.
 	find /sys/fs/cgroup -depth -type d \( -name payload -o -name supervisor \) -empty -exec rmdir {} + 2>/dev/null || true
 	;;
