@@ -9,8 +9,8 @@ Called by apt (/etc/apt/apt.conf.d), needrestart (restart.d) and the hook shims;
   pre-install-pkgs    DPkg::Pre-Install-Pkgs (version 3, stream on $APT_HOOK_INFO_FD or stdin):
                       record packages, decide per policy, arm the gates
   post-dpkg           early DPkg::Post-Invoke (before needrestart's): remove the runtime drop-ins
-  post-invoke         late DPkg::Post-Invoke (after needrestart's): disarm, run guarded steps,
-                      record deferred ones, diff against "pre", close the transaction
+  post-invoke         late DPkg::Post-Invoke (after needrestart's): disarm, record the owed
+                      restarts (guarded, then deferred) in order, diff against "pre", close
   needrestart UNIT    needrestart's restart.d script for UNIT
 
 Every hook exits 0, whatever happens, and logs why (JSON on stderr) - unless strict mode is on

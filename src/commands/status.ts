@@ -7,11 +7,10 @@ import { COMMON, parse, stateDirOf } from './options.js';
 export const help = `Usage: apt-netguard status [--json]
 
 Shows the open transaction (a dpkg run in progress, or one killed mid-way), else the last closed
-one: packages, decisions, requests refused and who asked, guarded steps run, findings. Then the
+one: packages, decisions, requests refused and who asked, findings against the pre snapshot. Then the
 restarts owed: guarded ones the guard has not run yet, then deferred ones, in order.
 
-Exit status: 0 all well; 1 deferred restarts are pending, or the last transaction had a failed
-step or findings; 2 usage error.
+Exit status: 0 all well; 1 restarts are owed, or the last transaction had findings; 2 usage error.
 `;
 
 export async function statusCommand(args: string[]): Promise<number> {
@@ -23,7 +22,7 @@ export async function statusCommand(args: string[]): Promise<number> {
   const lastId = listClosed(state).at(-1);
   const txn = current ?? (lastId ? loadClosed(state, lastId) : null);
   const pending = loadPending(state);
-  const troubled = Boolean(txn && (txn.steps.some((s) => !s.ok) || txn.findings.length));
+  const troubled = Boolean(txn?.findings.length);
   if (v.json) process.stdout.write(`${JSON.stringify({ transaction: txn, open: Boolean(current), pending })}\n`);
   else process.stdout.write(formatStatus(txn, Boolean(current), pending));
   return pending.length || troubled ? EXIT.findings : EXIT.ok;
@@ -38,7 +37,6 @@ function formatStatus(txn: Txn | null, open: boolean, pending: ReturnType<typeof
     out.push(`  packages: ${pkgs.length ? pkgs.join(', ') : 'none'}`);
     for (const d of txn.decisions) out.push(`  decision: ${d.unit} ${d.action} (${d.step}) by ${d.rule}: ${d.reason}`);
     for (const r of txn.requests) out.push(`  request: ${r.who} asked to ${r.action} ${r.unit} at ${r.at}: ${r.decision}`);
-    for (const s of txn.steps) out.push(`  step: ${s.step} ${s.unit}: ${s.ok ? 'ok' : `FAILED: ${s.detail}`}`);
     for (const f of txn.findings) out.push(`  finding: ${f.text}`);
     for (const n of txn.notes) out.push(`  note: ${n}`);
   }

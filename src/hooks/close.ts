@@ -4,6 +4,7 @@ import { findingLine } from '../format.js';
 import { withLock } from '../fsutil.js';
 import { messageOf } from '../errors.js';
 import { loadPolicy } from '../policy/load.js';
+import type { Policy } from '../policy/model.js';
 import { topoOrder } from '../policy/order.js';
 import { saveSnapshot, loadSnapshot, resolveRef } from '../snapshot/store.js';
 import { takeSnapshot } from '../snapshot/take.js';
@@ -46,20 +47,19 @@ async function closeTxn(ctx: HookContext, txn: Txn, final: 'closed' | 'abandoned
   txn.state = 'disarmed';
   saveCurrent(ctx.state, txn);
   if (final === 'closed') {
-    const units = loadPolicy(ctx.policyDirs).policy.units;
-    savePending(ctx.state, addPending(loadPending(ctx.state), owed(ctx, txn), (u) => units[u]?.action ?? 'restart'));
-    await report(ctx, txn);
+    const policy = loadPolicy(ctx.policyDirs).policy;
+    savePending(ctx.state, addPending(loadPending(ctx.state), txn, owed(policy, txn), (u) => policy.units[u]?.action ?? 'restart'));
+    await report(ctx, txn, Object.keys(policy.units));
   }
   txn.state = final;
   txn.closedAt = ctx.now().toISOString();
   archiveCurrent(ctx.state, txn);
-  ctx.log.info({ txn: txn.id, state: final, requests: txn.requests.length, steps: txn.steps.length, findings: txn.findings.length }, 'transaction closed');
+  ctx.log.info({ txn: txn.id, state: final, requests: txn.requests.length, findings: txn.findings.length }, 'transaction closed');
 }
 
 // Guarded units: those a rule decided, plus those a gate refused under their default mode.
-function guardedUnits(ctx: HookContext, txn: Txn): string[] {
+function guardedUnits(policy: Policy, txn: Txn): string[] {
   const units = new Set([...txn.order, ...txn.requests.filter((r) => r.decision === 'guarded').map((r) => r.unit)]);
-  const policy = loadPolicy(ctx.policyDirs).policy;
   const { order, cycle } = topoOrder([...units], (u) => policy.units[u]?.after ?? []);
   return [...order, ...cycle];
 }
@@ -67,16 +67,16 @@ function guardedUnits(ctx: HookContext, txn: Txn): string[] {
 // What is owed after this run, in order: guarded units first, then deferred ones. A plain restart
 // of networkd here would flush Tailscale's table 52 again; until the ordered restore (settle,
 // restart, reload, verify) exists, guarded restarts wait beside the deferred ones, and status says so.
-function owed(ctx: HookContext, txn: Txn): Txn {
+function owed(policy: Policy, txn: Txn): string[] {
   const deferred = [...txn.deferred, ...txn.requests.filter((r) => r.decision === 'defer').map((r) => r.unit)];
-  return { ...txn, deferred: [...new Set([...guardedUnits(ctx, txn), ...deferred])] };
+  return [...new Set([...guardedUnits(policy, txn), ...deferred])];
 }
 
-async function report(ctx: HookContext, txn: Txn): Promise<void> {
+async function report(ctx: HookContext, txn: Txn, policyUnits: string[]): Promise<void> {
   if (!txn.preSnapshot) return;
   try {
     const pre = loadSnapshot(resolveRef(ctx.state, txn.preSnapshot));
-    const units = pre.probes.systemd.status === 'ok' ? pre.probes.systemd.data.units.map((u) => u.id) : Object.keys(loadPolicy(ctx.policyDirs).policy.units);
+    const units = pre.probes.systemd.status === 'ok' ? pre.probes.systemd.data.units.map((u) => u.id) : policyUnits;
     const post = await takeSnapshot(ctx.run, { ...ctx.probe, units }, 'post', ctx.now());
     await saveSnapshot(ctx.state, post);
     txn.findings = diff(pre, post).map((f) => ({ kind: f.kind, severity: f.severity, text: findingLine(f) }));

@@ -1,7 +1,7 @@
 // One upgrade transaction (one dpkg run): pure data and pure transitions.
 import type { PkgChange } from '../apt/hookinfo.js';
 import type { Decision } from '../policy/decide.js';
-import type { Mode, StepAction } from '../policy/model.js';
+import { MODES, type Mode, type StepAction } from '../policy/model.js';
 
 export const TXN_SCHEMA = 1;
 
@@ -40,8 +40,7 @@ export interface Txn {
   deferred: string[];
   armed: Armed[];
   requests: Request[];
-  // What the post-invoke did: guarded steps run, and the diff against the pre snapshot.
-  steps: { unit: string; step: StepAction; ok: boolean; detail: string }[];
+  // The diff the post-invoke found against the pre snapshot.
   findings: { kind: string; severity: string; text: string }[];
   notes: string[];
 }
@@ -49,7 +48,7 @@ export interface Txn {
 export function openTxn(id: string, now: Date, preSnapshot: string | null): Txn {
   return {
     schemaVersion: TXN_SCHEMA, id, state: 'open', openedAt: now.toISOString(), closedAt: null, preSnapshot,
-    packages: [], decisions: [], order: [], deferred: [], armed: [], requests: [], steps: [], findings: [], notes: [],
+    packages: [], decisions: [], order: [], deferred: [], armed: [], requests: [], findings: [], notes: [],
   };
 }
 
@@ -60,7 +59,7 @@ export function parseRequestLines(text: string): Request[] {
     const [t, who, unit, action, decision] = line.trim().split(/\s+/);
     if (!t || !who || !unit || !action || !decision || !/^\d+$/.test(t)) continue;
     if (who !== 'policy-rc.d' && who !== 'needrestart' && who !== 'systemctl') continue;
-    if (!['allow', 'guarded', 'defer', 'veto'].includes(decision)) continue;
+    if (!(MODES as readonly string[]).includes(decision)) continue;
     out.push({ at: new Date(Number(t) * 1000).toISOString(), who, unit, action, decision: decision as Mode, seen: 'recorded' });
   }
   return out;
@@ -75,9 +74,10 @@ export interface Pending {
   reason: string;
 }
 
-export function addPending(pending: readonly Pending[], txn: Txn, stepOf: (unit: string) => StepAction): Pending[] {
+// `units` are what this transaction owes, in order.
+export function addPending(pending: readonly Pending[], txn: Txn, units: readonly string[], stepOf: (unit: string) => StepAction): Pending[] {
   const byUnit = new Map(pending.map((p) => [p.unit, p]));
-  for (const unit of txn.deferred) {
+  for (const unit of units) {
     const d = txn.decisions.find((x) => x.unit === unit);
     const r = txn.requests.find((x) => x.unit === unit);
     const reason = d ? `${d.rule}: ${d.reason}` : `${r?.who ?? 'a gate'} asked to ${r?.action ?? 'restart'} (default mode ${r?.decision ?? '?'})`;
