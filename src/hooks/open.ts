@@ -1,5 +1,5 @@
 // DPkg::Pre-Invoke and DPkg::Pre-Install-Pkgs: snapshot, open the transaction, decide, arm.
-import { changesByPackage, parseHookInfo } from '../apt/hookinfo.js';
+import { changesByPackage, parseHookInfo, type PkgChange } from '../apt/hookinfo.js';
 import { withLock } from '../fsutil.js';
 import { decide } from '../policy/decide.js';
 import { loadPolicy } from '../policy/load.js';
@@ -39,8 +39,9 @@ export async function preInstallPkgs(ctx: HookContext, stream: string): Promise<
   const cur = loadCurrent(ctx.state) ?? (await preInvoke(ctx));
   return withLock(txnLockDir(ctx), async () => {
     const txn = loadCurrent(ctx.state) ?? cur;
-    const seen = new Set(txn.packages.map((p) => `${p.name}:${p.arch}:${p.newVersion}`));
-    for (const p of changesByPackage(info)) if (!seen.has(`${p.name}:${p.arch}:${p.newVersion}`)) txn.packages.push(p);
+    const key = (p: PkgChange) => `${p.name}:${p.arch}:${p.newVersion}`;
+    const seen = new Set(txn.packages.map(key));
+    for (const p of changesByPackage(info)) if (!seen.has(key(p))) txn.packages.push(p);
     const loaded = loadPolicy(ctx.policyDirs);
     for (const e of loaded.errors) ctx.log.error({ txn: txn.id, problem: e }, 'policy error; the shipped defaults apply');
     const plan = decide(loaded.policy, txn.packages);

@@ -43,6 +43,8 @@ export function validatePolicy(file: string, text: string): Validated {
   if (!isMap(root)) return at(root, 'expected a mapping with "units:" and/or "packages:"'), { fragment, errors, warnings };
 
   const originOf = (node: Node | null | undefined) => { const { line, col } = lc.linePos(node?.range?.[0] ?? 0); return `${file}:${line}:${col}`; };
+  // A single value stands for a one-item list: `match: kmod` is `match: [kmod]`.
+  const listOf = (v: Node): unknown[] => (isSeq(v) ? v.items : [v]);
   const keyName = (p: Pair) => (isScalar(p.key) ? String(p.key.value) : '');
   const scalarString = (node: unknown, what: string): string | null => {
     if (isScalar(node) && typeof node.value === 'string' && node.value !== '') return node.value;
@@ -84,7 +86,7 @@ export function validatePolicy(file: string, text: string): Validated {
             if (isScalar(v) && typeof v.value === 'boolean') entry[k === 'settle' ? 'settle' : 'refuseStop'] = v.value;
             else at(v, `${unit}.${k} must be true or false`);
           } else if (k === 'after') {
-            const items = isSeq(v) ? v.items : [v];
+            const items = listOf(v);
             const names = items.map(unitName).filter((n): n is string => n !== null);
             if (names.length === items.length) entry.after = names;
           } else { at(f.key as Node, `${unit}: unknown setting '${k}'`, `known: ${UNIT_KEYS.join(', ')}${suggest(k, UNIT_KEYS)}`); continue; }
@@ -103,7 +105,7 @@ export function validatePolicy(file: string, text: string): Validated {
           if (k === 'name') { const s = scalarString(v, 'name'); if (s) rule.name = s; }
           else if (k === 'reason') { const s = scalarString(v, 'reason'); if (s) rule.reason = s; }
           else if (k === 'match') {
-            const items = isSeq(v) ? v.items : [v];
+            const items = listOf(v);
             const pats = items.map((p) => scalarString(p, 'match')).filter((p): p is string => p !== null);
             if (pats.length === items.length && pats.length) rule.match = pats;
           } else if (k === 'version') {
@@ -111,7 +113,7 @@ export function validatePolicy(file: string, text: string): Validated {
             if (s && semver.validRange(s, { loose: true }) === null) at(v, `version: '${s}' is not a semver range`, "e.g. '>=1.80 <2', checked against the upstream part of the version");
             else if (s) rule.version = s;
           } else if (k === 'on') {
-            const items = isSeq(v) ? v.items : [v];
+            const items = listOf(v);
             const events = items.map((e) => (isScalar(e) ? String(e.value) : ''));
             const bad = items.find((_, i) => !(RULE_EVENTS as readonly string[]).includes(events[i]!));
             if (bad !== undefined || !events.length) at((bad ?? v) as Node, `on: expected install and/or remove`, `e.g. on: [install]${suggest(events.find((e) => !(RULE_EVENTS as readonly string[]).includes(e)) ?? '', RULE_EVENTS)}`);
