@@ -19,7 +19,9 @@ fi
 install -m 755 "$SRC/hooks/policy-rc.d" "$R/usr/sbin/policy-rc.d"
 # needrestart: protected units go through restart.d (recorded, not executed, during a dpkg run);
 # override_rc = 1 per key so needrestart selects them in every mode and reaches restart.d.
-units=$(sed -n 's/^  \([A-Za-z0-9@_.-]*\.service\):$/\1/p' "$SRC/policies/00-defaults.yaml")
+# The protected units as the policy loader itself reads them, not as a pattern over the YAML.
+units=$(APT_NETGUARD_SHIPPED_POLICIES="$SRC/policies" node "$SRC/dist/apt-netguard.mjs" policy show --json --policy-dir /nonexistent |
+	node -e 'process.stdout.write(Object.keys(JSON.parse(require("fs").readFileSync(0, "utf8")).units).join(" "))')
 {
 	echo "# apt-netguard: protected units are handed to /etc/needrestart/restart.d/<unit>."
 	for u in $units; do
