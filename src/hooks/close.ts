@@ -64,12 +64,11 @@ function guardedUnits(policy: Policy, txn: Txn): string[] {
   return [...order, ...cycle];
 }
 
-// What is owed after this run, in order: guarded units first, then deferred ones. A plain restart
-// of networkd here would flush Tailscale's table 52 again; until the ordered restore (settle,
-// restart, reload, verify) exists, guarded restarts wait beside the deferred ones, and status says so.
-function owed(policy: Policy, txn: Txn): string[] {
-  const deferred = [...txn.deferred, ...txn.requests.filter((r) => r.decision === 'defer').map((r) => r.unit)];
-  return [...new Set([...guardedUnits(policy, txn), ...deferred])];
+// What is owed after this run, in order: guarded units (the restore runs them next), then deferred ones.
+function owed(policy: Policy, txn: Txn): { unit: string; mode: 'guarded' | 'defer' }[] {
+  const deferred = new Set([...txn.deferred, ...txn.requests.filter((r) => r.decision === 'defer').map((r) => r.unit)]);
+  const guarded = guardedUnits(policy, txn).filter((u) => !deferred.has(u));
+  return [...guarded.map((unit) => ({ unit, mode: 'guarded' as const })), ...[...deferred].map((unit) => ({ unit, mode: 'defer' as const }))];
 }
 
 async function report(ctx: HookContext, txn: Txn, policyUnits: string[]): Promise<void> {

@@ -35,8 +35,17 @@ export interface UnitPolicy {
   // postinst restarts networkd so). Only for units whose callers tolerate a refused job.
   refuseStop: boolean;
   after: string[];
+  // This unit loads the nft ruleset: reload it once tailscale0 is back, so iif/oif resolve.
+  nftLoader: boolean;
+  // Listeners ("ADDR:PORT" or ":PORT") the unit owns on a Tailscale address; a missing one means restart it.
+  listens: string[];
+  // How lost table-52 routes are repaired: restart tailscaled (default), or replay them from the snapshot.
+  repair: Repair;
   from: Record<string, Origin>;
 }
+
+export const REPAIRS = ['restart', 'replay-routes'] as const;
+export type Repair = (typeof REPAIRS)[number];
 
 export interface PackageRule {
   name: string;
@@ -73,7 +82,7 @@ export function mergeFragments(fragments: readonly PolicyFragment[]): Policy {
   for (const frag of fragments) {
     policy.sources.push(frag.file);
     for (const [unit, { from, ...fields }] of Object.entries(frag.units)) {
-      const base: UnitPolicy = policy.units[unit] ?? { unit, package: null, default: 'allow', action: 'restart', settle: false, refuseStop: false, after: [], from: {} };
+      const base: UnitPolicy = policy.units[unit] ?? { unit, package: null, default: 'allow', action: 'restart', settle: false, refuseStop: false, after: [], nftLoader: false, listens: [], repair: 'restart', from: {} };
       policy.units[unit] = { ...base, ...fields, from: { ...base.from, ...from } };
     }
     for (const rule of frag.rules) {

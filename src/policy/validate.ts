@@ -1,7 +1,7 @@
 // Pure: one policy file's text to a fragment, plus errors and warnings that carry file:line:col.
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import semver from 'semver';
-import { MODES, RULE_EVENTS, STEP_ACTIONS, type Mode, type RuleEvent, type PackageRule, type PolicyFragment } from './model.js';
+import { MODES, REPAIRS, RULE_EVENTS, STEP_ACTIONS, type Mode, type RuleEvent, type PackageRule, type PolicyFragment } from './model.js';
 import { suggest } from './suggest.js';
 
 export interface Problem {
@@ -20,7 +20,9 @@ export interface Validated {
 }
 
 const UNIT_RE = /^[A-Za-z0-9:_.\\@-]+\.(service|socket|target|timer|path|mount)$/;
-const UNIT_KEYS = ['package', 'default', 'action', 'settle', 'refuse-stop', 'after'];
+const UNIT_KEYS = ['package', 'default', 'action', 'settle', 'refuse-stop', 'nft-loader', 'after', 'listens', 'repair'];
+const FLAGS = { settle: 'settle', 'refuse-stop': 'refuseStop', 'nft-loader': 'nftLoader' } as const;
+const LISTEN_RE = /^(\[[0-9a-fA-F:.]+\]|[0-9.]+)?:\d{1,5}$/;
 const RULE_KEYS = ['name', 'match', 'version', 'on', 'units', 'reason'];
 
 export function validatePolicy(file: string, text: string): Validated {
@@ -82,9 +84,19 @@ export function validatePolicy(file: string, text: string): Validated {
             const s = isScalar(v) ? String(v.value) : '';
             if ((STEP_ACTIONS as readonly string[]).includes(s)) entry.action = s as 'restart' | 'reload';
             else at(v, `${unit}.action: unknown action '${s}'`, `use restart or reload${suggest(s, STEP_ACTIONS)}`);
-          } else if (k === 'settle' || k === 'refuse-stop') {
-            if (isScalar(v) && typeof v.value === 'boolean') entry[k === 'settle' ? 'settle' : 'refuseStop'] = v.value;
+          } else if (k === 'repair') {
+            const s = isScalar(v) ? String(v.value) : '';
+            if ((REPAIRS as readonly string[]).includes(s)) entry.repair = s as 'restart' | 'replay-routes';
+            else at(v, `${unit}.repair: unknown repair '${s}'`, `use ${REPAIRS.join(' or ')}${suggest(s, REPAIRS)}`);
+          } else if (k in FLAGS) {
+            if (isScalar(v) && typeof v.value === 'boolean') entry[FLAGS[k as keyof typeof FLAGS]] = v.value;
             else at(v, `${unit}.${k} must be true or false`);
+          } else if (k === 'listens') {
+            const items = listOf(v);
+            const ok = items.map((x) => scalarString(x, `${unit}.listens`)).filter((x): x is string => x !== null);
+            const bad = ok.find((x) => !LISTEN_RE.test(x));
+            if (bad) at(v, `${unit}.listens: '${bad}' is not ADDR:PORT or :PORT`, "e.g. '100.64.0.1:22', '[fd7a:115c:a1e0::1]:22' or ':22'");
+            else if (ok.length === items.length) entry.listens = ok;
           } else if (k === 'after') {
             const items = listOf(v);
             const names = items.map(unitName).filter((n): n is string => n !== null);

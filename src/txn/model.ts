@@ -68,20 +68,24 @@ export function parseRequestLines(text: string): Request[] {
 // Pending deferred restarts survive transactions: one entry per unit, the newest reason wins.
 export interface Pending {
   unit: string;
+  // guarded: the guard's own restore runs it right after dpkg; defer: waits for `restart-pending`.
+  mode: 'guarded' | 'defer';
   step: StepAction;
   since: string;
   txn: string;
   reason: string;
 }
 
-// `units` are what this transaction owes, in order.
-export function addPending(pending: readonly Pending[], txn: Txn, units: readonly string[], stepOf: (unit: string) => StepAction): Pending[] {
+// `owed` is what this transaction owes, in order. A unit owed as defer stays deferred.
+export function addPending(pending: readonly Pending[], txn: Txn, owed: readonly { unit: string; mode: Pending['mode'] }[], stepOf: (unit: string) => StepAction): Pending[] {
   const byUnit = new Map(pending.map((p) => [p.unit, p]));
-  for (const unit of units) {
+  for (const { unit, mode } of owed) {
     const d = txn.decisions.find((x) => x.unit === unit);
     const r = txn.requests.find((x) => x.unit === unit);
     const reason = d ? `${d.rule}: ${d.reason}` : `${r?.who ?? 'a gate'} asked to ${r?.action ?? 'restart'} (default mode ${r?.decision ?? '?'})`;
-    byUnit.set(unit, { unit, step: d?.step ?? stepOf(unit), since: byUnit.get(unit)?.since ?? txn.openedAt, txn: txn.id, reason });
+    const was = byUnit.get(unit);
+    const m = was?.mode === 'defer' ? 'defer' : mode;
+    byUnit.set(unit, { unit, mode: m, step: d?.step ?? stepOf(unit), since: was?.since ?? txn.openedAt, txn: txn.id, reason });
   }
   return [...byUnit.values()];
 }

@@ -1,0 +1,35 @@
+// /etc/apt-netguard/config.yaml as the program sees it: every value has a default.
+export interface Webhook {
+  url: string;
+  timeoutMs: number;
+  // Sent as given and never logged: they often carry a token.
+  headers: Record<string, string>;
+}
+
+export interface Config {
+  // A hook failure fails apt (exit 100) instead of being logged and ignored.
+  strict: boolean;
+  restore: {
+    // Post-Invoke runs the ordered restore itself; off means it only records what is owed.
+    auto: boolean;
+    settleTimeoutMs: number;
+    // How long table 52 and the ip rules must stay unchanged before networkd counts as settled.
+    quietMs: number;
+    stepTimeoutMs: number;
+    // Extra attempts per step after the first one fails its post-condition.
+    retries: number;
+    // Automatic restores across all triggers in any hour; one per trigger in any case.
+    maxPerHour: number;
+  };
+  alerts: {
+    onSuccess: boolean;
+    webhook: Webhook | null;
+    command: string[] | null;
+  };
+}
+
+export const defaultConfig = (): Config => ({
+  strict: false,
+  restore: { auto: true, settleTimeoutMs: 30_000, quietMs: 1_000, stepTimeoutMs: 20_000, retries: 1, maxPerHour: 3 },
+  alerts: { onSuccess: false, webhook: null, command: null },
+});

@@ -1,0 +1,37 @@
+// What the planner needs to know about the baseline snapshot, pulled out once (pure).
+import type { Snapshot } from '../snapshot/model.js';
+import { TAILSCALED, TS_IF, TS_TABLE, isTailscaleRule, type RouteSpec, type RuleSpec } from './model.js';
+
+export interface Baseline {
+  tailscaledActive: boolean;
+  tailscaleRunning: boolean;
+  tailscaleIPs: string[];
+  tsLinkPresent: boolean;
+  table52: RouteSpec[];
+  tsRules: RuleSpec[];
+  // iif/oif matches that printed tailscale0: the ones a reload must resolve again.
+  nftTsMatches: number;
+}
+
+export function baselineOf(s: Snapshot): Baseline {
+  const p = s.probes;
+  const links = p.links.status === 'ok' ? p.links.data.links : [];
+  const ts = p.tailscale.status === 'ok' ? p.tailscale.data : null;
+  const unit = p.systemd.status === 'ok' ? p.systemd.data.units.find((u) => u.id === TAILSCALED) : undefined;
+  return {
+    tailscaledActive: unit?.activeState === 'active',
+    tailscaleRunning: ts?.backendState === 'Running',
+    tailscaleIPs: ts?.selfIPs ?? links.find((l) => l.ifname === TS_IF)?.addresses.map((a) => a.local) ?? [],
+    tsLinkPresent: links.some((l) => l.ifname === TS_IF),
+    table52: p.routes.status === 'ok' ? p.routes.data.routes.filter((r) => r.table === TS_TABLE).map(routeSpec) : [],
+    tsRules: p.rules.status === 'ok' ? p.rules.data.rules.filter(isTailscaleRule).map(({ family, priority, table, selector }) => ({ family, priority, table, selector })) : [],
+    nftTsMatches: p.nft.status === 'ok' ? p.nft.data.rules.flatMap((r) => r.ifMatches).filter((m) => m.value === TS_IF).length : 0,
+  };
+}
+
+export function routeSpec(r: { family: 4 | 6; table: string; type: string; dst: string; dev?: string | null; gateway?: string | null; metric?: number }): RouteSpec {
+  return { family: r.family, table: r.table, type: r.type, dst: r.dst, dev: r.dev ?? null, gateway: r.gateway ?? null, metric: r.metric ?? 0 };
+}
+
+export const routeKey = (r: RouteSpec) => `${r.family}|${r.table}|${r.type}|${r.dst}|${r.dev ?? ''}|${r.gateway ?? ''}|${r.metric}`;
+export const ruleKey = (r: RuleSpec) => `${r.family}|${r.priority}|${r.table}|${r.selector}`;

@@ -1,0 +1,96 @@
+// The restore plan and its journal: plain data, printed by `restore --dry-run --json` and saved step by step.
+import type { StepAction } from '../policy/model.js';
+
+export const TAILSCALED = 'tailscaled.service';
+export const NETWORKD = 'systemd-networkd.service';
+export const TS_IF = 'tailscale0';
+export const TS_TABLE = '52';
+// NOTE: tailscale wgengine/router: rules at 5210, 5230, 5250 and 5270 (the last one -> table 52).
+export const isTailscaleRule = (r: { priority: number; table: string }) => (r.priority >= 5210 && r.priority <= 5270) || r.table === TS_TABLE;
+
+export interface RouteSpec {
+  family: 4 | 6;
+  table: string;
+  type: string;
+  dst: string;
+  dev: string | null;
+  gateway: string | null;
+  metric: number;
+}
+export interface RuleSpec {
+  family: 4 | 6;
+  priority: number;
+  table: string;
+  selector: string;
+}
+
+// A post-condition, checked against freshly read state after a step.
+export type Check =
+  | { kind: 'unit-active'; unit: string }
+  | { kind: 'link-present'; ifname: string }
+  | { kind: 'tailscale-running' }
+  | { kind: 'routes-present'; routes: RouteSpec[] }
+  | { kind: 'rules-present'; rules: RuleSpec[] }
+  // No iif/oif match prints a bare index, and at least `count` print `ifname` again.
+  | { kind: 'nft-resolves'; ifname: string; count: number }
+  | { kind: 'listening'; address: string; port: number };
+
+export type Op = StepAction | 'settle' | 'replay-routes';
+
+export interface Step {
+  id: string;
+  op: Op;
+  unit: string | null;
+  // Why the step is there: findings and owed restarts, in words.
+  reasons: string[];
+  // Step ids that must have succeeded first.
+  after: string[];
+  checks: Check[];
+  // replay-routes only: what to put back.
+  routes?: RouteSpec[];
+  rules?: RuleSpec[];
+}
+
+export interface Plan {
+  steps: Step[];
+  // Findings the plan cannot repair, and why; verification will report them.
+  unresolved: { finding: string; why: string }[];
+  // Units the plan restarts: their unit-restarted and ifindex-changed findings are expected.
+  restarts: string[];
+}
+
+export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+export interface StepRun {
+  id: string;
+  status: StepStatus;
+  attempts: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  detail: string;
+}
+
+export type Trigger = { kind: 'txn'; id: string } | { kind: 'manual'; id: string } | { kind: 'pending'; id: string };
+export type RestoreState = 'running' | 'verified' | 'failed' | 'unverified' | 'refused';
+
+export const RESTORE_SCHEMA = 1;
+export interface RestoreRecord {
+  schemaVersion: typeof RESTORE_SCHEMA;
+  id: string;
+  trigger: Trigger;
+  automatic: boolean;
+  // The snapshot the result is verified against.
+  baseline: string;
+  startedAt: string;
+  endedAt: string | null;
+  state: RestoreState;
+  // Times a killed restore was picked up again; bounded.
+  resumes: number;
+  findings: string[];
+  plan: Plan;
+  steps: StepRun[];
+  verification: { snapshot: string | null; unexpected: string[]; expected: string[] } | null;
+  // Units taken from pending.json, removed from it once the restore is verified.
+  owed: string[];
+  alerts: { target: string; ok: boolean; detail: string }[];
+  notes: string[];
+}
