@@ -39,7 +39,10 @@ describe('validatePolicy: each error says file:line:col and how to fix it', () =
   it.each([
     ['units:\n  tailscaled.service:\n    default: vetoo\n', "50-local.yaml:3:14: tailscaled.service.default: unknown mode 'vetoo' (hint: use one of allow, guarded, defer, veto; did you mean 'veto'?)"],
     ['units:\n  tailscaled:\n    default: veto\n', "50-local.yaml:2:3: 'tailscaled' is not a unit name (hint: write the full unit name, e.g. tailscaled.service)"],
-    ['units:\n  a.service:\n    setle: true\n', "50-local.yaml:3:5: a.service: unknown setting 'setle' (hint: known: package, default, action, settle, refuse-stop, after; did you mean 'settle'?)"],
+    ['units:\n  a.service:\n    setle: true\n', "50-local.yaml:3:5: a.service: unknown setting 'setle' (hint: known: package, default, action, settle, refuse-stop, nft-loader, after, listens, repair; did you mean 'settle'?)"],
+    ['units:\n  a.service:\n    listens: ["22"]\n', "50-local.yaml:3:14: a.service.listens: '22' is not ADDR:PORT or :PORT (hint: e.g. '100.64.0.1:22', '[fd7a:115c:a1e0::1]:22' or ':22')"],
+    ['units:\n  tailscaled.service:\n    repair: replay-route\n', "50-local.yaml:3:13: tailscaled.service.repair: unknown repair 'replay-route' (hint: use restart or replay-routes; did you mean 'replay-routes'?)"],
+    ['units:\n  a.service:\n    nft-loader: 1\n', '50-local.yaml:3:17: a.service.nft-loader must be true or false'],
     ['units:\n  a.service:\n    action: restrat\n', "50-local.yaml:3:13: a.service.action: unknown action 'restrat' (hint: use restart or reload; did you mean 'restart'?)"],
     ['units:\n  a.service:\n    settle: yes\n', '50-local.yaml:3:13: a.service.settle must be true or false'],
     ['pakages: []\n', "50-local.yaml:1:1: unknown top-level key 'pakages' (hint: known: units, packages; did you mean 'packages'?)"],
