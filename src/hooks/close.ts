@@ -11,7 +11,10 @@ import { takeSnapshot } from '../snapshot/take.js';
 import { disarmDropIns, disarmGates } from '../txn/arm.js';
 import { addPending, parseRequestLines, type Txn } from '../txn/model.js';
 import { archiveCurrent, loadCurrent, loadPending, saveCurrent, savePending } from '../txn/store.js';
+import type { Snapshot } from '../snapshot/model.js';
+import { resumeKilled } from '../restore/run.js';
 import { txnLockDir, type HookContext } from './context.js';
+import { restoreAfter } from './restore.js';
 
 // The early Post-Invoke (before needrestart's): only the drop-ins go, so needrestart's requests
 // reach our restart.d scripts instead of being "refused by systemd"; the gates stay armed.
@@ -21,13 +24,16 @@ export async function postDpkg(ctx: HookContext): Promise<void> {
 }
 
 export async function postInvoke(ctx: HookContext): Promise<Txn | null> {
-  return withLock(txnLockDir(ctx), async () => {
+  const closed = await withLock(txnLockDir(ctx), async () => {
     const txn = loadCurrent(ctx.state);
     // Post-Invoke runs twice for some steps: the second finds nothing open, and that is fine.
     if (!txn) return (await disarmDropIns(ctx.dirs, ctx.run), disarmGates(ctx.dirs), null);
-    await closeTxn(ctx, txn, 'closed');
-    return txn;
+    return { txn, post: await closeTxn(ctx, txn, 'closed') };
   });
+  // A restore killed earlier is finished first; then this transaction's own, outside the txn lock.
+  await resumeKilled(ctx);
+  if (closed) await restoreAfter(ctx, closed.txn, closed.post);
+  return closed?.txn ?? null;
 }
 
 // Also used for a transaction found still open by the next run (killed guard or apt).
@@ -37,7 +43,8 @@ export async function reconcile(ctx: HookContext, txn: Txn, why: string): Promis
   await closeTxn(ctx, txn, 'abandoned');
 }
 
-async function closeTxn(ctx: HookContext, txn: Txn, final: 'closed' | 'abandoned'): Promise<void> {
+// Returns the post snapshot, when one could be taken.
+async function closeTxn(ctx: HookContext, txn: Txn, final: 'closed' | 'abandoned'): Promise<Snapshot | null> {
   await disarmDropIns(ctx.dirs, ctx.run);
   txn.requests.push(...parseRequestLines(disarmGates(ctx.dirs)));
   for (const a of txn.armed.filter((x) => x.dropIn)) {
@@ -46,15 +53,15 @@ async function closeTxn(ctx: HookContext, txn: Txn, final: 'closed' | 'abandoned
   }
   txn.state = 'disarmed';
   saveCurrent(ctx.state, txn);
-  if (final === 'closed') {
-    const policy = loadPolicy(ctx.policyDirs).policy;
-    savePending(ctx.state, addPending(loadPending(ctx.state), txn, owed(policy, txn), (u) => policy.units[u]?.action ?? 'restart'));
-    await report(ctx, txn, Object.keys(policy.units));
-  }
+  // A killed run's refused requests are owed too: the restarts they asked for never happened.
+  const policy = loadPolicy(ctx.policyDirs).policy;
+  savePending(ctx.state, addPending(loadPending(ctx.state), txn, owed(policy, txn), (u) => policy.units[u]?.action ?? 'restart'));
+  const post = final === 'closed' ? await report(ctx, txn, Object.keys(policy.units)) : null;
   txn.state = final;
   txn.closedAt = ctx.now().toISOString();
   archiveCurrent(ctx.state, txn);
   ctx.log.info({ txn: txn.id, state: final, requests: txn.requests.length, findings: txn.findings.length }, 'transaction closed');
+  return post;
 }
 
 // Guarded units: those a rule decided, plus those a gate refused under their default mode.
@@ -71,8 +78,8 @@ function owed(policy: Policy, txn: Txn): { unit: string; mode: 'guarded' | 'defe
   return [...guarded.map((unit) => ({ unit, mode: 'guarded' as const })), ...[...deferred].map((unit) => ({ unit, mode: 'defer' as const }))];
 }
 
-async function report(ctx: HookContext, txn: Txn, policyUnits: string[]): Promise<void> {
-  if (!txn.preSnapshot) return;
+async function report(ctx: HookContext, txn: Txn, policyUnits: string[]): Promise<Snapshot | null> {
+  if (!txn.preSnapshot) return null;
   try {
     const pre = loadSnapshot(resolveRef(ctx.state, txn.preSnapshot));
     const units = pre.probes.systemd.status === 'ok' ? pre.probes.systemd.data.units.map((u) => u.id) : policyUnits;
@@ -80,7 +87,9 @@ async function report(ctx: HookContext, txn: Txn, policyUnits: string[]): Promis
     await saveSnapshot(ctx.state, post);
     txn.findings = diff(pre, post).map((f) => ({ kind: f.kind, severity: f.severity, text: findingLine(f) }));
     for (const f of txn.findings) ctx.log.warn({ txn: txn.id, kind: f.kind }, f.text);
+    return post;
   } catch (err) {
     txn.notes.push(`report: ${messageOf(err)}`);
+    return null;
   }
 }

@@ -1,6 +1,8 @@
 // Everything a hook needs from the outside world, injected so tests can hand in fakes.
 import { join } from 'node:path';
 import type { Run } from '../exec.js';
+import { loadConfig } from '../config/load.js';
+import type { Config } from '../config/model.js';
 import type { Log } from '../log.js';
 import { defaultArmDirs, type ArmDirs } from '../txn/arm.js';
 import { defaultDirs, type PolicyDirs } from '../policy/load.js';
@@ -17,9 +19,14 @@ export interface HookContext {
   now: () => Date;
   // Whether a failure should stop apt (strict mode); otherwise every hook exits 0.
   strict: boolean;
+  config: Config;
+  // Problems in config.yaml (the defaults apply); each entry point logs them.
+  configErrors: string[];
+  sleep: (ms: number) => Promise<void>;
 }
 
 export function hookContext(run: Run, log: Log, env = process.env): HookContext {
+  const { config, errors } = loadConfig(undefined, env);
   return {
     run,
     log,
@@ -28,7 +35,10 @@ export function hookContext(run: Run, log: Log, env = process.env): HookContext 
     policyDirs: defaultDirs(env),
     probe: { timeoutMs: 5_000 },
     now: () => new Date(),
-    strict: env.APT_NETGUARD_STRICT === '1',
+    strict: config.strict,
+    config,
+    configErrors: errors,
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   };
 }
 

@@ -8,6 +8,7 @@ import { preInstallPkgs, preInvoke } from '../../src/hooks/open.js';
 import { postDpkg, postInvoke } from '../../src/hooks/close.js';
 import { needrestartHook } from '../../src/hooks/needrestart.js';
 import { memoryLog } from '../../src/log.js';
+import { defaultConfig } from '../../src/config/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending } from '../../src/txn/store.js';
 import { fakeRun } from '../helpers/fake-run.js';
 
@@ -32,6 +33,8 @@ beforeEach(() => {
     dirs: { run: join(root, 'run'), systemdRun: join(root, 'systemd') },
     policyDirs: { shipped: SHIPPED, admin: join(root, 'policies.d'), trustedUid: process.getuid?.() ?? 0 },
     probe: { timeoutMs: 1000 }, now: () => new Date((t += 1000)), strict: false,
+    // These cases are about the transaction; the restore it hands over to has its own tests.
+    config: { ...defaultConfig(), restore: { ...defaultConfig().restore, auto: false } }, configErrors: [], sleep: async () => {},
   };
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));

@@ -1,0 +1,97 @@
+// The executor: runs a plan's steps in order, each bounded by a timeout and checked by its
+// post-conditions, journaling every transition so a killed run can be picked up where it stopped.
+import type { Run } from '../exec.js';
+import type { Log } from '../log.js';
+import { messageOf } from '../errors.js';
+import { readLive, unmetAll } from './checks.js';
+import type { RestoreRecord, Step, StepRun } from './model.js';
+import { routeArgv, ruleArgv } from './replay.js';
+import { waitSettled } from './settle.js';
+
+export interface ExecIO {
+  run: Run;
+  log: Log;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  // Persists the record (atomically); called before and after every step transition.
+  save: (rec: RestoreRecord) => void;
+}
+export interface Limits {
+  settleTimeoutMs: number;
+  quietMs: number;
+  stepTimeoutMs: number;
+  retries: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export async function executePlan(rec: RestoreRecord, io: ExecIO, lim: Limits): Promise<void> {
+  for (const step of rec.plan.steps) {
+    const sr = rec.steps.find((s) => s.id === step.id)!;
+    if (sr.status === 'done' || sr.status === 'failed' || sr.status === 'skipped') continue;
+    const blocked = step.after.filter((d) => rec.steps.find((s) => s.id === d)?.status !== 'done');
+    if (blocked.length) { mark(rec, sr, io, 'skipped', `not run: ${blocked.join(', ')} did not succeed`); continue; }
+    await runStep(rec, step, sr, io, lim);
+  }
+}
+
+function mark(rec: RestoreRecord, sr: StepRun, io: ExecIO, status: StepRun['status'], detail: string): void {
+  sr.status = status;
+  sr.detail = detail;
+  if (status !== 'running') sr.endedAt = iso(io.now());
+  io.save(rec);
+  const fields = { restore: rec.id, step: sr.id, status, attempts: sr.attempts };
+  if (status === 'failed') io.log.error(fields, detail);
+  else io.log.info(fields, detail);
+}
+
+async function runStep(rec: RestoreRecord, step: Step, sr: StepRun, io: ExecIO, lim: Limits): Promise<void> {
+  // Attempts are counted before acting, so a guard killed mid-step and resumed still stops at the bound.
+  while (sr.attempts < 1 + lim.retries) {
+    sr.attempts++;
+    sr.startedAt ??= iso(io.now());
+    mark(rec, sr, io, 'running', `attempt ${sr.attempts} of ${1 + lim.retries}`);
+    let why: string;
+    try {
+      if (step.op === 'settle') {
+        const r = await waitSettled({ run: io.run, now: io.now, sleep: io.sleep }, lim.settleTimeoutMs, lim.quietMs);
+        // Restoring late beats not restoring: an unsettled networkd is noted, and verification has the last word.
+        return mark(rec, sr, io, 'done', r.detail);
+      }
+      await act(step, io, lim);
+      why = await awaitChecks(step, io, lim.stepTimeoutMs);
+      if (!why) return mark(rec, sr, io, 'done', `${step.checks.length} post-conditions hold`);
+    } catch (err) {
+      why = messageOf(err);
+    }
+    sr.detail = why;
+    io.log.warn({ restore: rec.id, step: step.id, attempt: sr.attempts }, `step did not succeed: ${why}`);
+  }
+  mark(rec, sr, io, 'failed', `gave up after ${sr.attempts} attempts: ${sr.detail}`);
+}
+
+async function act(step: Step, io: ExecIO, lim: Limits): Promise<void> {
+  const t = { timeoutMs: lim.stepTimeoutMs };
+  if (step.op === 'replay-routes') {
+    for (const r of step.routes ?? []) await io.run(routeArgv(r), t);
+    // A rule put back meanwhile (tailscaled re-adds its own) makes `ip rule add` fail: that is fine.
+    for (const r of step.rules ?? []) await io.run(ruleArgv(r), t).catch(() => {});
+    return;
+  }
+  const unit = step.unit!;
+  // NOTE: a unit that hit its start limit (networkd: StartLimitBurst=5 per 10 s) refuses to start until reset-failed.
+  const state = await io.run(['systemctl', 'show', '--property=ActiveState', '--value', unit], t).then((r) => r.stdout.trim(), () => '');
+  if (state === 'failed') await io.run(['systemctl', 'reset-failed', unit], t).catch(() => {});
+  await io.run(['systemctl', step.op === 'reload' ? 'reload-or-restart' : 'restart', unit], t);
+}
+
+// Polls the post-conditions until they hold or the step's time is up; '' when they hold.
+async function awaitChecks(step: Step, io: ExecIO, timeoutMs: number): Promise<string> {
+  const deadline = io.now() + timeoutMs;
+  for (;;) {
+    const why = unmetAll(step.checks, await readLive(io.run, step.checks, 5_000));
+    if (!why.length) return '';
+    if (io.now() >= deadline) return why.join('; ');
+    await io.sleep(100);
+  }
+}

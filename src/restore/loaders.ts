@@ -1,0 +1,58 @@
+// Which unit loads the nft ruleset: the policy's nft-loader units that are active, else the active
+// unit whose ExecStart runs nft directly or from a script (the 2026-03-26 nftables-local.service).
+import { openSync, readSync, closeSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Run } from '../exec.js';
+import type { Policy } from '../policy/model.js';
+
+// `systemctl show -p ExecStart` prints `{ path=/usr/sbin/nft ; argv[]=/usr/sbin/nft -f /etc/x.nft ; ... }`.
+export function execArgvs(execStart: string): string[][] {
+  return [...execStart.matchAll(/argv\[\]=([^;]*)/g)].map((m) => m[1]!.trim().split(/\s+/).filter(Boolean));
+}
+
+// Pure given `head` (the first bytes of a file): does this command line run nft?
+export function runsNft(argv: readonly string[], head: (path: string) => string | null): boolean {
+  if (!argv.length) return false;
+  if (basename(argv[0]!) === 'nft') return true;
+  // A shell or the script itself: look for nft in the script it runs.
+  const script = /^(ba|da)?sh$/.test(basename(argv[0]!)) ? argv.find((a, i) => i > 0 && a.startsWith('/')) : argv[0];
+  const text = script ? head(script) : null;
+  return text !== null && text.startsWith('#!') && /(^|[\s/;|&(])nft\s/m.test(text);
+}
+
+function head(path: string): string | null {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(65536);
+      return buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+}
+
+function blocks(text: string): Map<string, string>[] {
+  return text.split(/\n\s*\n/).map((b) => new Map(b.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as [string, string])));
+}
+
+export async function findNftLoaders(run: Run, policy: Policy): Promise<string[]> {
+  const t = { timeoutMs: 5_000 };
+  const named = Object.values(policy.units).filter((u) => u.nftLoader).map((u) => u.unit);
+  try {
+    if (named.length) {
+      const out = await run(['systemctl', 'show', '--property=Id,ActiveState', '--', ...named], t);
+      const active = blocks(out.stdout).filter((b) => b.get('ActiveState') === 'active').map((b) => b.get('Id')!);
+      if (active.length) return active;
+    }
+    const list = await run(['systemctl', 'list-units', '--type=service', '--state=active', '--plain', '--no-legend', '--no-pager'], t);
+    const units = list.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((u): u is string => Boolean(u?.endsWith('.service')));
+    if (!units.length) return [];
+    const shown = await run(['systemctl', 'show', '--property=Id,ExecStart', '--', ...units], t);
+    return blocks(shown.stdout).filter((b) => execArgvs(b.get('ExecStart') ?? '').some((a) => runsNft(a, head))).map((b) => b.get('Id')!).filter(Boolean);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,117 @@
+// The imperative shell around the planner and executor: gather inputs, journal, execute, verify, alert.
+import { diff } from '../diff/index.js';
+import { findingLine } from '../format.js';
+import { withLock } from '../fsutil.js';
+import type { HookContext } from '../hooks/context.js';
+import { loadPolicy } from '../policy/load.js';
+import type { Policy } from '../policy/model.js';
+import type { Snapshot } from '../snapshot/model.js';
+import { loadSnapshot, resolveRef, saveSnapshot } from '../snapshot/store.js';
+import { takeSnapshot } from '../snapshot/take.js';
+import { loadPending, savePending } from '../txn/store.js';
+import type { Pending } from '../txn/model.js';
+import { sendAlerts } from './alert.js';
+import { executePlan } from './execute.js';
+import { baselineOf } from './facts.js';
+import { refusal } from './gate.js';
+import { finish, hasRunningRestore, listEnded, loadEnded, loadRunning, restoreDir, saveRunning } from './journal.js';
+import { findNftLoaders } from './loaders.js';
+import { RESTORE_SCHEMA, type RestoreRecord, type Trigger } from './model.js';
+import { planRestore } from './plan.js';
+import { classify } from './verify.js';
+
+// A restore killed this many times is not resumed again: something kills it, and looping is worse.
+export const MAX_RESUMES = 2;
+
+export interface RestoreRequest {
+  trigger: Trigger;
+  automatic: boolean;
+  baseline: Snapshot;
+  // Which owed restarts to run: guarded ones after dpkg, deferred ones too in a maintenance window.
+  modes: Pending['mode'][];
+  // State already read after the upgrade (the post-invoke's snapshot), to save a probe round.
+  live?: Snapshot;
+}
+
+const unitsOf = (policy: Policy, s: Snapshot) => [...new Set([...Object.keys(policy.units), ...(s.probes.systemd.status === 'ok' ? s.probes.systemd.data.units.map((u) => u.id) : [])])];
+
+// Builds the record with its plan; nothing is touched.
+export async function prepare(ctx: HookContext, req: RestoreRequest, policy = loadPolicy(ctx.policyDirs).policy): Promise<RestoreRecord> {
+  const units = unitsOf(policy, req.baseline);
+  const live = req.live ?? (await takeSnapshot(ctx.run, { ...ctx.probe, units }, null, ctx.now()));
+  const findings = diff(req.baseline, live);
+  const owed = loadPending(ctx.state).filter((p) => req.modes.includes(p.mode));
+  const baseline = baselineOf(req.baseline);
+  const needNft = baseline.nftTsMatches > 0 || findings.some((f) => f.kind === 'nft-stale-ifindex');
+  const plan = planRestore({ baseline, findings, owed, policy, nftLoaders: needNft ? await findNftLoaders(ctx.run, policy) : [] });
+  const startedAt = ctx.now().toISOString();
+  return {
+    schemaVersion: RESTORE_SCHEMA, id: `${startedAt.replace(/[:.]/g, '-')}-restore`, trigger: req.trigger, automatic: req.automatic,
+    baseline: req.baseline.id, startedAt, endedAt: null, state: 'running', resumes: 0,
+    findings: findings.map(findingLine), plan,
+    steps: plan.steps.map((s) => ({ id: s.id, status: 'pending', attempts: 0, startedAt: null, endedAt: null, detail: '' })),
+    verification: null, owed: owed.map((p) => p.unit), alerts: [], notes: [],
+  };
+}
+
+// Prepares, gates (automatic ones), executes, verifies. Returns null when there was nothing to do.
+export async function restore(ctx: HookContext, req: RestoreRequest): Promise<RestoreRecord | null> {
+  const policy = loadPolicy(ctx.policyDirs).policy;
+  const rec = await prepare(ctx, req, policy);
+  if (!rec.plan.steps.length && !rec.plan.unresolved.length) return null;
+  return withLock(restoreDir(ctx.state), async () => {
+    if (req.automatic) {
+      const recent = listEnded(ctx.state).slice(-20).map((id) => loadEnded(ctx.state, id)).filter((r): r is RestoreRecord => r !== null);
+      const why = refusal(recent, req.trigger, ctx.now().getTime(), ctx.config.restore.maxPerHour);
+      if (why) return conclude(ctx, { ...rec, state: 'refused', notes: [why] });
+    }
+    saveRunning(ctx.state, rec);
+    return run(ctx, rec, req.baseline, policy);
+  });
+}
+
+// A restore found still running (its guard was killed): carry it on, or end it when killed too often.
+export async function resumeKilled(ctx: HookContext): Promise<RestoreRecord | null> {
+  if (!hasRunningRestore(ctx.state)) return null;
+  return withLock(restoreDir(ctx.state), async () => {
+    const rec = loadRunning(ctx.state);
+    if (!rec) return null;
+    if (rec.state !== 'running') return finish(ctx.state, rec), rec;
+    rec.resumes++;
+    ctx.log.warn({ restore: rec.id, resumes: rec.resumes }, 'resuming a restore whose guard was killed');
+    const baseline = loadSnapshot(resolveRef(ctx.state, rec.baseline));
+    if (rec.resumes > MAX_RESUMES) {
+      for (const s of rec.steps.filter((x) => x.status === 'running' || x.status === 'pending')) Object.assign(s, { status: 'skipped', detail: `not resumed: killed ${rec.resumes} times` });
+      rec.notes.push(`killed ${rec.resumes} times; not resumed again`);
+      return conclude(ctx, rec);
+    }
+    rec.notes.push(`resumed after the guard was killed (${rec.resumes})`);
+    saveRunning(ctx.state, rec);
+    return run(ctx, rec, baseline, loadPolicy(ctx.policyDirs).policy);
+  });
+}
+
+async function run(ctx: HookContext, rec: RestoreRecord, baseline: Snapshot, policy: Policy): Promise<RestoreRecord> {
+  const r = ctx.config.restore;
+  await executePlan(rec, { run: ctx.run, log: ctx.log, now: () => ctx.now().getTime(), sleep: ctx.sleep, save: (x) => saveRunning(ctx.state, x) },
+    { settleTimeoutMs: r.settleTimeoutMs, quietMs: r.quietMs, stepTimeoutMs: r.stepTimeoutMs, retries: r.retries });
+  const final = await takeSnapshot(ctx.run, { ...ctx.probe, units: unitsOf(policy, baseline) }, 'restored', ctx.now());
+  await saveSnapshot(ctx.state, final);
+  const { unexpected, expected } = classify(diff(baseline, final));
+  rec.verification = { snapshot: final.id, unexpected: unexpected.map(findingLine), expected: expected.map(findingLine) };
+  const stepsOk = rec.steps.every((s) => s.status === 'done');
+  rec.state = !stepsOk ? 'failed' : unexpected.length ? 'unverified' : 'verified';
+  return conclude(ctx, rec);
+}
+
+// Ends the record: owed restarts it ran are paid, alerts go out, the journal entry is closed.
+async function conclude(ctx: HookContext, rec: RestoreRecord): Promise<RestoreRecord> {
+  rec.endedAt = ctx.now().toISOString();
+  if (rec.state === 'verified' && rec.owed.length) savePending(ctx.state, loadPending(ctx.state).filter((p) => !rec.owed.includes(p.unit)));
+  if (rec.state !== 'verified' || ctx.config.alerts.onSuccess) rec.alerts = await sendAlerts(rec, ctx.config.alerts, ctx.run);
+  finish(ctx.state, rec);
+  const fields = { restore: rec.id, state: rec.state, trigger: `${rec.trigger.kind} ${rec.trigger.id}`, alerts: rec.alerts.map((a) => `${a.target}: ${a.ok ? 'sent' : a.detail}`) };
+  if (rec.state === 'verified') ctx.log.info(fields, 'restore verified');
+  else ctx.log.error(fields, `restore ${rec.state}: ${rec.verification?.unexpected.join('; ') || rec.notes.at(-1) || rec.steps.find((s) => s.status === 'failed')?.detail || ''}`);
+  return rec;
+}

@@ -1,0 +1,85 @@
+// networkd has settled when no managed link is still being configured and Tailscale's routing
+// state (its ip rules, table 52) has stopped changing for a quiet window.
+import { readFileSync } from 'node:fs';
+import type { Run } from '../exec.js';
+import { probe as networkdProbe, type NetworkdState } from '../probes/networkd.js';
+import { NETWORKD, TS_TABLE } from './model.js';
+
+export const UNSETTLED_STATES = ['pending', 'initialized', 'configuring'];
+// NOTE: networkd flushes foreign routes within ~5 ms of its restart (mechanisms.md); one that has
+// been up this long is not flushing, so its links alone decide.
+export const STABLE_AFTER_MS = 30_000;
+
+export const unsettledLinks = (s: NetworkdState): string[] => s.links.filter((l) => UNSETTLED_STATES.includes(l.administrativeState)).map((l) => `${l.name}:${l.administrativeState}`);
+
+// `networkctl list` without --json (systemd < 250): IDX LINK TYPE OPERATIONAL SETUP.
+export function parseNetworkctlText(text: string): NetworkdState {
+  const links = text.split('\n').map((l) => l.trim().split(/\s+/)).filter((f) => f.length >= 5 && /^\d+$/.test(f[0]!))
+    .map(([idx, name, , oper, setup]) => ({ index: Number(idx), name: name!, operationalState: oper!, administrativeState: setup! }));
+  return { links };
+}
+
+export interface SettleIO {
+  run: Run;
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+}
+export interface SettleResult {
+  settled: boolean;
+  waitedMs: number;
+  detail: string;
+}
+
+// ms networkd has been active, or null when it is not running (then there is nothing to wait for).
+async function networkdUptime(io: SettleIO): Promise<number | null> {
+  try {
+    const { stdout } = await io.run(['systemctl', 'show', '--property=ActiveState,ActiveEnterTimestampMonotonic', NETWORKD], { timeoutMs: 5_000 });
+    if (!/^ActiveState=(active|reloading)$/m.test(stdout)) return null;
+    const since = Number(/^ActiveEnterTimestampMonotonic=(\d+)/m.exec(stdout)?.[1] ?? 0) / 1000;
+    // NOTE: ActiveEnterTimestampMonotonic is CLOCK_MONOTONIC in µs, the clock /proc/uptime reads (proc(5)).
+    const uptime = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
+    return Math.max(0, uptime - since);
+  } catch {
+    return null;
+  }
+}
+
+async function linkStates(io: SettleIO): Promise<NetworkdState | null> {
+  try {
+    return networkdProbe.parse([(await io.run(['networkctl', 'list', '--json=short', '--no-pager'], { timeoutMs: 5_000 })).stdout]);
+  } catch {
+    try {
+      return parseNetworkctlText((await io.run(['networkctl', 'list', '--no-pager', '--no-legend'], { timeoutMs: 5_000 })).stdout);
+    } catch {
+      return null;
+    }
+  }
+}
+
+const fingerprint = async (io: SettleIO): Promise<string> => {
+  const outs = await Promise.all(
+    [['ip', '-4', '-j', 'rule'], ['ip', '-6', '-j', 'rule'], ['ip', '-4', '-j', 'route', 'show', 'table', TS_TABLE], ['ip', '-6', '-j', 'route', 'show', 'table', TS_TABLE]]
+      .map((argv) => io.run(argv, { timeoutMs: 5_000 }).then((r) => r.stdout, (e: Error) => e.message)),
+  );
+  return outs.join('\n');
+};
+
+export async function waitSettled(io: SettleIO, timeoutMs: number, quietMs: number, pollMs = 100): Promise<SettleResult> {
+  const start = io.now();
+  const up = await networkdUptime(io);
+  if (up === null) return { settled: true, waitedMs: 0, detail: 'systemd-networkd is not running' };
+  let last = await fingerprint(io);
+  let lastChange = io.now();
+  let changes = 0;
+  for (;;) {
+    const links = await linkStates(io);
+    const busy = links ? unsettledLinks(links) : [];
+    const fp = await fingerprint(io);
+    if (fp !== last) { last = fp; lastChange = io.now(); changes++; }
+    const quiet = io.now() - lastChange >= quietMs || (up + (io.now() - start) >= STABLE_AFTER_MS && changes === 0);
+    const waited = io.now() - start;
+    if (!busy.length && quiet) return { settled: true, waitedMs: waited, detail: `settled after ${waited} ms (${changes} routing changes seen)` };
+    if (waited >= timeoutMs) return { settled: false, waitedMs: waited, detail: `not settled after ${waited} ms: ${busy.length ? `links ${busy.join(', ')}` : `routing changed ${changes} times`}` };
+    await io.sleep(pollMs);
+  }
+}
