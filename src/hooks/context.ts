@@ -1,12 +1,13 @@
 // Everything a hook needs from the outside world, injected so tests can hand in fakes.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SYSTEMD_BOOTED, type ProbeContext } from '../probes/types.js';
 import type { Run } from '../exec.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/model.js';
 import type { Log } from '../log.js';
 import { defaultArmDirs, type ArmDirs } from '../txn/arm.js';
 import { defaultDirs, type PolicyDirs } from '../policy/load.js';
-import type { ProbeContext } from '../probes/types.js';
 import { DEFAULT_STATE_DIR } from '../snapshot/store.js';
 
 export interface HookContext {
@@ -27,13 +28,15 @@ export interface HookContext {
 
 export function hookContext(run: Run, log: Log, env = process.env): HookContext {
   const { config, errors } = loadConfig(undefined, env);
+  const dirs = defaultArmDirs(env);
   return {
     run,
     log,
     state: env.APT_NETGUARD_STATE_DIR ?? DEFAULT_STATE_DIR,
-    dirs: defaultArmDirs(env),
+    dirs,
     policyDirs: defaultDirs(env),
-    probe: { timeoutMs: 5_000 },
+    // "Is systemd PID 1" looks at the runtime unit dir that APT_NETGUARD_SYSTEMD_RUN_DIR may move (tests).
+    probe: { timeoutMs: 5_000, exists: (p) => existsSync(p === SYSTEMD_BOOTED.path ? dirs.systemdRun : p) },
     now: () => new Date(),
     strict: config.strict,
     config,

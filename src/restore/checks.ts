@@ -2,6 +2,7 @@
 import { probes, type ProbeName } from '../probes/index.js';
 import type { LinksState, NftState, RoutesState, RulesState, SocketsState, SystemdState, TailscaleState } from '../probes/index.js';
 import type { Run } from '../exec.js';
+import type { ProbeContext } from '../probes/types.js';
 import { routeKey, routeSpec, ruleKey } from './facts.js';
 import type { Check } from './model.js';
 
@@ -62,10 +63,10 @@ export function unmet(c: Check, s: Live): string | null {
 }
 
 // Reads only the probes the checks need, in parallel.
-export async function readLive(run: Run, checks: readonly Check[], timeoutMs: number): Promise<Live> {
+export async function readLive(run: Run, checks: readonly Check[], base: Omit<ProbeContext, 'units'>): Promise<Live> {
   const names = [...new Set(checks.map((c) => NEEDS[c.kind]))];
   const units = checks.flatMap((c) => (c.kind === 'unit-active' ? [c.unit] : []));
-  const results = await Promise.all(names.map((n) => probes[n].read(run, { units, timeoutMs })));
+  const results = await Promise.all(names.map((n) => probes[n].read(run, { ...base, units })));
   const live: Record<string, unknown> = {};
   names.forEach((n, i) => { const r = results[i]!; if (r.status === 'ok') live[n] = r.data; });
   return live as Live;

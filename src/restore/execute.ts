@@ -1,6 +1,7 @@
 // The executor: runs a plan's steps in order, each bounded by a timeout and checked by its
 // post-conditions, journaling every transition so a killed run can be picked up where it stopped.
 import type { Run } from '../exec.js';
+import type { ProbeContext } from '../probes/types.js';
 import type { Log } from '../log.js';
 import { messageOf } from '../errors.js';
 import { readLive, unmetAll } from './checks.js';
@@ -13,6 +14,7 @@ export interface ExecIO {
   log: Log;
   now: () => number;
   sleep: (ms: number) => Promise<void>;
+  probe: Omit<ProbeContext, 'units'>;
   // Persists the record (atomically); called before and after every step transition.
   save: (rec: RestoreRecord) => void;
 }
@@ -89,7 +91,7 @@ async function act(step: Step, io: ExecIO, lim: Limits): Promise<void> {
 async function awaitChecks(step: Step, io: ExecIO, timeoutMs: number): Promise<string> {
   const deadline = io.now() + timeoutMs;
   for (;;) {
-    const why = unmetAll(step.checks, await readLive(io.run, step.checks, 5_000));
+    const why = unmetAll(step.checks, await readLive(io.run, step.checks, io.probe));
     if (!why.length) return '';
     if (io.now() >= deadline) return why.join('; ');
     await io.sleep(100);

@@ -93,7 +93,7 @@ export async function resumeKilled(ctx: HookContext): Promise<RestoreRecord | nu
 
 async function run(ctx: HookContext, rec: RestoreRecord, baseline: Snapshot, policy: Policy): Promise<RestoreRecord> {
   const r = ctx.config.restore;
-  await executePlan(rec, { run: ctx.run, log: ctx.log, now: () => ctx.now().getTime(), sleep: ctx.sleep, save: (x) => saveRunning(ctx.state, x) },
+  await executePlan(rec, { run: ctx.run, log: ctx.log, probe: ctx.probe, now: () => ctx.now().getTime(), sleep: ctx.sleep, save: (x) => saveRunning(ctx.state, x) },
     { settleTimeoutMs: r.settleTimeoutMs, quietMs: r.quietMs, stepTimeoutMs: r.stepTimeoutMs, retries: r.retries });
   const final = await takeSnapshot(ctx.run, { ...ctx.probe, units: unitsOf(policy, baseline) }, 'restored', ctx.now());
   await saveSnapshot(ctx.state, final);
