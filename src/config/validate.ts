@@ -39,6 +39,8 @@ export function validateConfig(file: string, text: string): { config: Config; er
     return f.kind === 'seconds' ? Math.round(v * 1000) : v;
   };
   const each = (map: unknown, what: string, known: string[], fn: (k: string, v: unknown) => void) => {
+    // A section whose settings are all commented out is empty, not wrong.
+    if (map === null || (isScalar(map) && map.value === null)) return;
     if (!isMap(map)) return at(map, `${what}: expected a mapping`, `keys: ${known.join(', ')}`);
     for (const p of (map as YAMLMap).items) {
       const k = isScalar(p.key) ? String(p.key.value) : '';

@@ -13,7 +13,8 @@ export function execArgvs(execStart: string): string[][] {
 // Pure given `head` (the first bytes of a file): does this command line run nft?
 export function runsNft(argv: readonly string[], head: (path: string) => string | null): boolean {
   if (!argv.length) return false;
-  if (basename(argv[0]!) === 'nft') return true;
+  // nft itself, or `sh -c 'nft -f ...'` (systemctl prints the -c string split into words).
+  if (argv.some((a) => basename(a) === 'nft')) return true;
   // A shell or the script itself: look for nft in the script it runs.
   const script = /^(ba|da)?sh$/.test(basename(argv[0]!)) ? argv.find((a, i) => i > 0 && a.startsWith('/')) : argv[0];
   const text = script ? head(script) : null;

@@ -1,0 +1,66 @@
+// waitSettled on a scripted clock: networkd's uptime, link states and routing churn over time.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ExecError } from '../../src/errors.js';
+import type { Run } from '../../src/exec.js';
+import { parseNetworkctlText, waitSettled } from '../../src/restore/settle.js';
+import { fixture } from '../helpers/fixtures.js';
+
+const uptimeMs = () => Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
+
+// `t` is the fake clock in ms; each function of t answers one command.
+function scene(o: { active: boolean; upMs: number; admin: (t: number) => string; rules: (t: number) => string }) {
+  let t = 0;
+  const run: Run = async (argv) => {
+    const cmd = argv.join(' ');
+    if (cmd.startsWith('systemctl show')) {
+      if (!o.active) return { stdout: 'ActiveState=inactive\nActiveEnterTimestampMonotonic=0\n', stderr: '' };
+      return { stdout: `ActiveState=active\nActiveEnterTimestampMonotonic=${Math.round((uptimeMs() - o.upMs) * 1000)}\n`, stderr: '' };
+    }
+    if (cmd.startsWith('networkctl list --json')) return { stdout: JSON.stringify({ Interfaces: [{ Index: 2, Name: 'lan0', AdministrativeState: o.admin(t), OperationalState: 'routable' }] }), stderr: '' };
+    if (cmd.startsWith('ip -4 -j rule')) return { stdout: o.rules(t), stderr: '' };
+    if (cmd.startsWith('ip')) return { stdout: '[]', stderr: '' };
+    throw new ExecError(argv, 'command not found', null, '');
+  };
+  return waitSettled({ run, now: () => t, sleep: async (ms) => void (t += ms) }, 5_000, 1_000);
+}
+
+describe('waitSettled', () => {
+  it('networkd not running: settled at once', async () => {
+    expect(await scene({ active: false, upMs: 0, admin: () => 'configured', rules: () => '[]' })).toEqual({ settled: true, waitedMs: 0, detail: 'systemd-networkd is not running' });
+  });
+
+  it('networkd up for minutes, links configured, nothing moving: settled at once', async () => {
+    const r = await scene({ active: true, upMs: 300_000, admin: () => 'configured', rules: () => '[]' });
+    expect(r.settled).toBe(true);
+    expect(r.waitedMs).toBe(0);
+  });
+
+  it('just restarted: waits out a link still configuring, then a full quiet window', async () => {
+    const r = await scene({ active: true, upMs: 50, admin: (t) => (t < 700 ? 'configuring' : 'configured'), rules: () => '[]' });
+    expect(r.settled).toBe(true);
+    expect(r.waitedMs).toBeGreaterThanOrEqual(1_000);
+    expect(r.waitedMs).toBeLessThan(1_200);
+  });
+
+  it('just restarted and still flushing for 2.5 s (the 2026-05-02 race): settles a quiet window after the last change', async () => {
+    // tailscaled puts its rules back and networkd deletes them again, every 200 ms, until 2.5 s.
+    const r = await scene({ active: true, upMs: 50, admin: () => 'configured', rules: (t) => (t < 2_500 ? `[{"n":${Math.floor(t / 200)}}]` : '[]') });
+    expect(r.settled).toBe(true);
+    expect(r.waitedMs).toBeGreaterThanOrEqual(3_500);
+    expect(r.detail).toMatch(/routing changes seen/);
+  });
+
+  it('never settles: gives up at the timeout and says why', async () => {
+    const r = await scene({ active: true, upMs: 50, admin: () => 'configuring', rules: () => '[]' });
+    expect(r).toMatchObject({ settled: false, detail: expect.stringContaining('links lan0:configuring') });
+    expect(r.waitedMs).toBeGreaterThanOrEqual(5_000);
+  });
+});
+
+describe('parseNetworkctlText (systemd < 250 has no --json)', () => {
+  it('reads the SETUP column of the captured plain output', () => {
+    expect(parseNetworkctlText(fixture('bookworm-nspawn/networkctl.txt')).links.map((l) => `${l.name}=${l.administrativeState}`))
+      .toEqual(['lo=unmanaged', 'lan1=configured', 'lan0=configured']);
+  });
+});
