@@ -15,12 +15,15 @@ Commands:
   list                stored snapshots
   plan < STREAM       decisions for an apt Pre-Install-Pkgs v3 stream (touches nothing)
   policy check|show   validate the policy files, or print the merged policy
-  status              the open or last transaction, and pending deferred restarts
+  status              the last transaction and restore, and the restarts still owed
+  restore             put back what the last upgrade broke, in order, and verify it
+  restart-pending     run the owed (guarded and deferred) restarts now, in order
   hook NAME           what apt and needrestart call (see 'apt-netguard hook --help')
   help [command]      this text, or a command's
 
 Common options: --json, --state-dir DIR, -h/--help, --version
-Exit status: 0 ok / no findings, 1 findings, 2 usage or input error, 3 runtime error.
+Exit status: 0 ok / no findings, 1 findings (or a restore not verified, or restarts owed),
+2 usage or input error, 3 runtime error.
 `;
 
 type Command = { help: string; run: (args: string[]) => Promise<number> };
@@ -33,6 +36,8 @@ async function load(name: string): Promise<Command | null> {
     case 'plan': { const m = await import('./commands/plan.js'); return { help: m.help, run: m.planCommand }; }
     case 'status': { const m = await import('./commands/status.js'); return { help: m.help, run: m.statusCommand }; }
     case 'hook': { const m = await import('./commands/hook.js'); return { help: m.help, run: m.hookCommand }; }
+    case 'restore': { const m = await import('./commands/restore.js'); return { help: m.help, run: m.restoreCommand }; }
+    case 'restart-pending': { const m = await import('./commands/restore.js'); return { help: m.pendingHelp, run: m.restartPendingCommand }; }
     case 'policy': { const m = await import('./commands/policy.js'); return { help: m.help, run: m.policyCommand }; }
     default: return null;
   }

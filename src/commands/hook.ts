@@ -10,11 +10,14 @@ Called by apt (/etc/apt/apt.conf.d), needrestart (restart.d) and the hook shims;
                       record packages, decide per policy, arm the gates
   post-dpkg           early DPkg::Post-Invoke (before needrestart's): remove the runtime drop-ins
   post-invoke         late DPkg::Post-Invoke (after needrestart's): disarm, record the owed
-                      restarts (guarded, then deferred) in order, diff against "pre", close
+                      restarts (guarded, then deferred) in order, diff against "pre", close;
+                      then the ordered restore (see 'apt-netguard restore --help'), once per
+                      transaction, unless restore.auto is off in config.yaml
   needrestart UNIT    needrestart's restart.d script for UNIT
 
 Every hook exits 0, whatever happens, and logs why (JSON on stderr) - unless strict mode is on
-(APT_NETGUARD_STRICT=1), where a failure exits 100 and the shim fails the apt run.
+(strict: true in config.yaml, or APT_NETGUARD_STRICT=1), where a failure exits 100 and the
+shim fails the apt run.
 APT_NETGUARD_DISABLE=1 makes every hook do nothing.
 `;
 
@@ -27,6 +30,7 @@ export async function hookCommand(args: string[]): Promise<number> {
   const log = makeLog();
   const ctx = hookContext(run, log);
   if (process.env.APT_NETGUARD_DISABLE === '1') return log.info({ hook: name }, 'disabled by APT_NETGUARD_DISABLE'), 0;
+  for (const e of ctx.configErrors) log.error({ hook: name, problem: e }, 'config error; the defaults apply');
   const started = performance.now();
   try {
     await dispatch(name, rest, ctx);

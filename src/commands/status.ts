@@ -1,17 +1,32 @@
-// `apt-netguard status`: the open or last transaction, and deferred restarts still pending.
+// `apt-netguard status`: the open or last transaction, the last restore, and the restarts still owed.
 import { EXIT, UsageError } from '../errors.js';
-import type { Txn } from '../txn/model.js';
+import { formatRecord } from '../restore/format.js';
+import { latest } from '../restore/journal.js';
+import type { RestoreRecord } from '../restore/model.js';
+import type { Pending, Txn } from '../txn/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending } from '../txn/store.js';
 import { COMMON, parse, stateDirOf } from './options.js';
 
 export const help = `Usage: apt-netguard status [--json]
 
 Shows the open transaction (a dpkg run in progress, or one killed mid-way), else the last closed
-one: packages, decisions, requests refused and who asked, findings against the pre snapshot. Then the
-restarts owed: guarded ones the guard has not run yet, then deferred ones, in order.
+one: packages, decisions, requests refused and who asked, findings against the pre snapshot. Then
+the last restore: what it found, each step and its outcome, whether the result was verified, and
+the alerts sent. Then the restarts still owed, in order (guarded, then deferred).
 
-Exit status: 0 all well; 1 restarts are owed, or the last transaction had findings; 2 usage error.
+Exit status: 0 all well; 1 the last restore failed or was not verified, restarts are owed, or the
+last transaction had findings no verified restore answered; 2 usage error.
 `;
+
+// Pure: is there something an admin must look at?
+export function troubled(txn: Txn | null, restore: RestoreRecord | null, pending: readonly Pending[]): string[] {
+  const why: string[] = [];
+  if (restore && restore.state !== 'verified') why.push(`the last restore is ${restore.state}`);
+  if (pending.length) why.push(`${pending.length} restarts owed`);
+  const answered = restore?.state === 'verified' && restore.startedAt >= (txn?.closedAt ?? txn?.openedAt ?? '');
+  if (txn?.findings.length && !answered) why.push(`transaction ${txn.id} has ${txn.findings.length} findings`);
+  return why;
+}
 
 export async function statusCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, COMMON);
@@ -21,15 +36,16 @@ export async function statusCommand(args: string[]): Promise<number> {
   const current = loadCurrent(state);
   const lastId = listClosed(state).at(-1);
   const txn = current ?? (lastId ? loadClosed(state, lastId) : null);
+  const restore = latest(state);
   const pending = loadPending(state);
-  const troubled = Boolean(txn?.findings.length);
-  if (v.json) process.stdout.write(`${JSON.stringify({ transaction: txn, open: Boolean(current), pending })}\n`);
-  else process.stdout.write(formatStatus(txn, Boolean(current), pending));
-  return pending.length || troubled ? EXIT.findings : EXIT.ok;
+  const why = troubled(txn, restore, pending);
+  if (v.json) process.stdout.write(`${JSON.stringify({ ok: !why.length, problems: why, transaction: txn, open: Boolean(current), restore, pending })}\n`);
+  else process.stdout.write(formatStatus(txn, Boolean(current), restore, pending, why));
+  return why.length ? EXIT.findings : EXIT.ok;
 }
 
-function formatStatus(txn: Txn | null, open: boolean, pending: ReturnType<typeof loadPending>): string {
-  const out: string[] = [];
+function formatStatus(txn: Txn | null, open: boolean, restore: RestoreRecord | null, pending: Pending[], why: string[]): string {
+  const out: string[] = [why.length ? `NEEDS ATTENTION: ${why.join('; ')}` : 'OK: nothing lost, nothing owed'];
   if (!txn) out.push('no transaction recorded yet');
   else {
     out.push(`${open ? 'open' : 'last'} transaction ${txn.id}: ${txn.state}, opened ${txn.openedAt}${txn.closedAt ? `, closed ${txn.closedAt}` : ''}`);
@@ -40,7 +56,8 @@ function formatStatus(txn: Txn | null, open: boolean, pending: ReturnType<typeof
     for (const f of txn.findings) out.push(`  finding: ${f.text}`);
     for (const n of txn.notes) out.push(`  note: ${n}`);
   }
-  out.push(pending.length ? 'restarts owed, in this order (guarded ones first; run them when you can watch the network):' : 'no restarts owed');
-  for (const p of pending) out.push(`  ${p.step} ${p.unit} since ${p.since} (${p.reason})`);
+  out.push(restore ? formatRecord(restore).trimEnd() : 'no restore recorded yet');
+  out.push(pending.length ? 'restarts owed, in order (apt-netguard restart-pending runs them):' : 'no restarts owed');
+  for (const p of pending) out.push(`  ${p.step} ${p.unit} (${p.mode}) since ${p.since}: ${p.reason}`);
   return `${out.join('\n')}\n`;
 }
