@@ -1,7 +1,6 @@
 // Everything a hook needs from the outside world, injected so tests can hand in fakes.
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SYSTEMD_BOOTED, type ProbeContext } from '../probes/types.js';
+import type { ProbeContext } from '../probes/types.js';
 import type { Run } from '../exec.js';
 import { loadConfig } from '../config/load.js';
 import type { Config } from '../config/model.js';
@@ -28,15 +27,13 @@ export interface HookContext {
 
 export function hookContext(run: Run, log: Log, env = process.env): HookContext {
   const { config, errors } = loadConfig(undefined, env);
-  const dirs = defaultArmDirs(env);
   return {
     run,
     log,
     state: env.APT_NETGUARD_STATE_DIR ?? DEFAULT_STATE_DIR,
-    dirs,
+    dirs: defaultArmDirs(env),
     policyDirs: defaultDirs(env),
-    // "Is systemd PID 1" looks at the runtime unit dir that APT_NETGUARD_SYSTEMD_RUN_DIR may move (tests).
-    probe: { timeoutMs: 5_000, exists: (p) => existsSync(p === SYSTEMD_BOOTED.path ? dirs.systemdRun : p) },
+    probe: { timeoutMs: 5_000 },
     now: () => new Date(),
     strict: config.strict,
     config,

@@ -65,5 +65,7 @@ export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== nu
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-// NOTE: sd_booted(3): systemd is PID 1 exactly when /run/systemd/system exists.
-export const SYSTEMD_BOOTED = { path: '/run/systemd/system', otherwise: 'systemd is not running (no /run/systemd/system)' };
+// NOTE: sd_booted(3): systemd is PID 1 exactly when /run/systemd/system exists. Tests with a fake
+// systemctl point APT_NETGUARD_SYSTEMD_RUN_DIR elsewhere (it also moves the guard's drop-ins).
+const RUN_DIR = process.env.APT_NETGUARD_SYSTEMD_RUN_DIR ?? '/run/systemd/system';
+export const SYSTEMD_BOOTED = { path: RUN_DIR, otherwise: `systemd is not running (no ${RUN_DIR})` };
