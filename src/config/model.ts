@@ -30,6 +30,6 @@ export interface Config {
 
 export const defaultConfig = (): Config => ({
   strict: false,
-  restore: { auto: true, settleTimeoutMs: 30_000, quietMs: 1_000, stepTimeoutMs: 20_000, retries: 1, maxPerHour: 3 },
+  restore: { auto: true, settleTimeoutMs: 30_000, quietMs: 1_000, stepTimeoutMs: 20_000, retries: 1, maxPerHour: 6 },
   alerts: { onSuccess: false, webhook: null, command: null },
 });

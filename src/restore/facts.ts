@@ -4,6 +4,8 @@ import { TAILSCALED, TS_IF, TS_TABLE, isTailscaleRule, type RouteSpec, type Rule
 
 export interface Baseline {
   tailscaledActive: boolean;
+  // ActiveState of each unit the systemd probe saw; a unit absent here is unknown.
+  unitStates: Record<string, string>;
   tailscaleRunning: boolean;
   tailscaleIPs: string[];
   tsLinkPresent: boolean;
@@ -20,6 +22,7 @@ export function baselineOf(s: Snapshot): Baseline {
   const unit = p.systemd.status === 'ok' ? p.systemd.data.units.find((u) => u.id === TAILSCALED) : undefined;
   return {
     tailscaledActive: unit?.activeState === 'active',
+    unitStates: Object.fromEntries(p.systemd.status === 'ok' ? p.systemd.data.units.map((u) => [u.id, u.activeState]) : []),
     tailscaleRunning: ts?.backendState === 'Running',
     tailscaleIPs: ts?.selfIPs ?? links.find((l) => l.ifname === TS_IF)?.addresses.map((a) => a.local) ?? [],
     tsLinkPresent: links.some((l) => l.ifname === TS_IF),

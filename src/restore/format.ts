@@ -4,7 +4,7 @@ import type { Plan, RestoreRecord } from './model.js';
 export function formatPlanSteps(plan: Plan): string[] {
   const out = plan.steps.map((s, i) => `  ${i + 1}. ${s.id}${s.after.length ? ` (after ${s.after.join(', ')})` : ''}: ${s.reasons.join('; ')}` +
     (s.checks.length ? `\n       then check: ${s.checks.map((c) => c.kind).join(', ')}` : ''));
-  return [...out, ...plan.unresolved.map((u) => `  cannot fix: ${u.finding}: ${u.why}`)];
+  return [...out, ...plan.unresolved.map((u) => `  cannot fix: ${u.finding}: ${u.why}`), ...plan.notes.map((n) => `  note: ${n}`)];
 }
 
 export function formatRecord(r: RestoreRecord): string {
@@ -16,7 +16,7 @@ export function formatRecord(r: RestoreRecord): string {
     out.push(`  verified against ${r.baseline}: ${r.verification.unexpected.length ? `${r.verification.unexpected.length} problems remain` : 'nothing lost'}`);
     for (const u of r.verification.unexpected) out.push(`    remains: ${u}`);
   }
-  for (const n of r.notes) out.push(`  note: ${n}`);
+  for (const n of [...r.plan.notes, ...r.notes]) out.push(`  note: ${n}`);
   for (const a of r.alerts) out.push(`  alert ${a.target}: ${a.ok ? 'sent' : `FAILED (${a.detail})`}`);
   return `${out.join('\n')}\n`;
 }

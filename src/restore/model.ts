@@ -57,6 +57,8 @@ export interface Plan {
   unresolved: { finding: string; why: string }[];
   // Units the plan restarts: their unit-restarted and ifindex-changed findings are expected.
   restarts: string[];
+  // Owed steps dropped, and why (a unit that was not running before the upgrade is not started).
+  notes: string[];
 }
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';

@@ -35,7 +35,12 @@ export function planRestore(input: PlanInput): Plan {
   };
   const stepOf = (unit: string) => steps.get(`restart ${unit}`) ?? steps.get(`reload ${unit}`);
 
-  for (const o of input.owed) unitStep(o.unit, o.step, `owed: ${o.reason}`);
+  const notes: string[] = [];
+  for (const o of input.owed) {
+    const was = base.unitStates[o.unit];
+    if (was !== undefined && was !== 'active') notes.push(`${o.step} ${o.unit} owed, not run: it was ${was} before the upgrade`);
+    else unitStep(o.unit, o.step, `owed: ${o.reason}`);
+  }
 
   const lostRoutes = findings.filter((f) => f.kind === 'route-missing' && f.table === TS_TABLE);
   const lostRules = findings.filter((f) => f.kind === 'rule-missing' && isTailscaleRule(f));
@@ -75,7 +80,7 @@ export function planRestore(input: PlanInput): Plan {
     // A tailscaled that runs but is not Running (login, key expiry, no upstream) is not fixed by a restart loop.
     if (f.kind === 'tailscale-state-changed' && f.field === 'BackendState' && !stepOf(TAILSCALED)) unresolved.push({ finding: findingLine(f), why: 'tailscaled is up but not Running; a restart does not fix a login, key or upstream problem' });
   }
-  return { steps: order(steps, policy), unresolved, restarts: [...steps.values()].filter((s) => s.op === 'restart').map((s) => s.unit!) };
+  return { steps: order(steps, policy), unresolved, restarts: [...steps.values()].filter((s) => s.op === 'restart').map((s) => s.unit!), notes };
 }
 
 function tailscaledChecks(base: Baseline): Check[] {

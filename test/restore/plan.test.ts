@@ -92,6 +92,13 @@ describe('planRestore, per incident', () => {
     expect(brief(planRestore({ ...input, policy: defaults })).at(-1)).toBe('unresolved: no unit lists it; add listens: [":22"] to its unit in a policy file');
   });
 
+  it('an owed reload of a unit that was not running before is dropped with a note, not started', () => {
+    const off = lab('bookworm-netns', ok({ units: [unit('tailscaled.service', 'ts-1'), unit('nftables.service', '', 'inactive', 'dead')] }));
+    const p = planRestore({ baseline: baselineOf(off), findings: [], owed: owe(['nftables.service', 'reload']), policy: defaults, nftLoaders: [] });
+    expect(p.steps).toEqual([]);
+    expect(p.notes).toEqual(['reload nftables.service owed, not run: it was inactive before the upgrade']);
+  });
+
   it('tsdproxy: a tailscaled left failed gets exactly one restart step', () => {
     const failed = lab('bookworm-netns', units('ts-1', 'nd-1', ['failed', 'failed']), tsStatus('Stopped'));
     const p = plan(failed);
