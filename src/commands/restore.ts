@@ -1,4 +1,5 @@
 // `apt-netguard restore` and `apt-netguard restart-pending`: the ordered restore, by hand or from a timer.
+import { resolve } from 'node:path';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { COMMON, parse, policyDirsOf, POLICY_FLAGS, stateDirOf } from './options.js';
 
@@ -65,8 +66,9 @@ export async function restoreCommand(args: string[]): Promise<number> {
     if (!last?.preSnapshot) throw new InputError(`no transaction with a snapshot in ${ctx.state}; give --since SNAPSHOT (see apt-netguard list)`);
     ref = last.preSnapshot;
   }
-  const baseline = store.loadSnapshot(store.resolveRef(ctx.state, ref));
-  const req = { trigger: { kind: 'manual' as const, id: baseline.id }, automatic: false, baseline, modes: ['guarded' as const] };
+  const baselinePath = resolve(store.resolveRef(ctx.state, ref));
+  const baseline = store.loadSnapshot(baselinePath);
+  const req = { trigger: { kind: 'manual' as const, id: baseline.id }, automatic: false, baseline, baselinePath, modes: ['guarded' as const] };
   if (v['dry-run']) {
     const rec = await runMod.prepare(ctx, req);
     const text = rec.plan.steps.length || rec.plan.unresolved.length
@@ -91,12 +93,12 @@ export async function restartPendingCommand(args: string[]): Promise<number> {
   await runMod.resumeKilled(ctx);
   const units = Object.keys((await import('../policy/load.js')).loadPolicy(ctx.policyDirs).policy.units);
   const baseline = await take.takeSnapshot(ctx.run, { ...ctx.probe, units }, 'baseline', ctx.now());
-  const req = { trigger: { kind: 'pending' as const, id: baseline.id }, automatic: false, baseline, modes: ['guarded' as const, 'defer' as const], live: baseline };
+  const req = { trigger: { kind: 'pending' as const, id: baseline.id }, automatic: false, baseline, baselinePath: '', modes: ['guarded' as const, 'defer' as const], live: baseline };
   if (v['dry-run']) {
     const rec = await runMod.prepare(ctx, req);
     return print({ owed: rec.owed, plan: rec.plan }, `plan:\n${fmt.formatPlanSteps(rec.plan).join('\n')}\n`), EXIT.ok;
   }
-  await store.saveSnapshot(ctx.state, baseline);
+  req.baselinePath = await store.saveSnapshot(ctx.state, baseline);
   const rec = await runMod.restore(ctx, req);
   if (!rec) return print({ state: 'nothing-to-do' }, 'no restarts owed\n'), EXIT.ok;
   return print(rec, fmt.formatRecord(rec)), rec.state === 'verified' ? EXIT.ok : EXIT.findings;

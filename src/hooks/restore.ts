@@ -14,8 +14,9 @@ export async function restoreAfter(ctx: HookContext, txn: Txn, post: Snapshot | 
     return null;
   }
   try {
-    const baseline = loadSnapshot(resolveRef(ctx.state, txn.preSnapshot));
-    return await restore(ctx, { trigger: { kind: 'txn', id: txn.id }, automatic: true, baseline, modes: ['guarded'], ...(post ? { live: post } : {}) });
+    const baselinePath = resolveRef(ctx.state, txn.preSnapshot);
+    const baseline = loadSnapshot(baselinePath);
+    return await restore(ctx, { trigger: { kind: 'txn', id: txn.id }, automatic: true, baseline, baselinePath, modes: ['guarded'], ...(post ? { live: post } : {}) });
   } catch (err) {
     // The transaction is closed and journaled; a restore that could not even start is logged, and status shows the owed restarts.
     ctx.log.error({ txn: txn.id, err: messageOf(err) }, 'restore could not run');

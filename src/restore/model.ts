@@ -80,7 +80,7 @@ export interface RestoreRecord {
   id: string;
   trigger: Trigger;
   automatic: boolean;
-  // The snapshot the result is verified against.
+  // The snapshot the result is verified against: its file, readable by a resumed run.
   baseline: string;
   startedAt: string;
   endedAt: string | null;

@@ -27,6 +27,8 @@ export interface RestoreRequest {
   trigger: Trigger;
   automatic: boolean;
   baseline: Snapshot;
+  // Where the baseline can be read again (a file path), for a resumed restore.
+  baselinePath: string;
   // Which owed restarts to run: guarded ones after dpkg, deferred ones too in a maintenance window.
   modes: Pending['mode'][];
   // State already read after the upgrade (the post-invoke's snapshot), to save a probe round.
@@ -47,7 +49,7 @@ export async function prepare(ctx: HookContext, req: RestoreRequest, policy = lo
   const startedAt = ctx.now().toISOString();
   return {
     schemaVersion: RESTORE_SCHEMA, id: `${startedAt.replace(/[:.]/g, '-')}-restore`, trigger: req.trigger, automatic: req.automatic,
-    baseline: req.baseline.id, startedAt, endedAt: null, state: 'running', resumes: 0,
+    baseline: req.baselinePath, startedAt, endedAt: null, state: 'running', resumes: 0,
     findings: findings.map(findingLine), plan,
     steps: plan.steps.map((s) => ({ id: s.id, status: 'pending', attempts: 0, startedAt: null, endedAt: null, detail: '' })),
     verification: null, owed: owed.map((p) => p.unit), alerts: [], notes: [],
