@@ -29,3 +29,5 @@ units=$(APT_NETGUARD_SHIPPED_POLICIES="$SRC/policies" node "$SRC/dist/apt-netgua
 		printf '$nrconf{override_rc}{qr(^%s$)} = 1;\n' "$(printf %s "$u" | sed 's/\./\\./g')"
 	done
 } >"$R/etc/needrestart/conf.d/apt-netguard.conf"
+# The maintenance-window timer, installed and left disabled (as the package ships it).
+install -m 644 "$SRC"/hooks/systemd/apt-netguard-restart-pending.* "$R/lib/systemd/system/"

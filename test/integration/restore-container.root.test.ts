@@ -120,4 +120,20 @@ describe.skipIf(skip)('restore in a booted bookworm container [root, container]'
     expect(table52()).toContain(THROW);
     expect(status().code).toBe(0);
   });
+
+  it('the maintenance-window timer ships disabled; its service runs deferred restarts in order', () => {
+    expect(c.sh('systemctl', 'is-enabled', 'apt-netguard-restart-pending.timer').stdout.trim()).toBe('disabled');
+    // --man=no: the man page comes with the .deb (issue 5), not with this hand install.
+    expect(c.sh('systemd-analyze', 'verify', '--man=no', 'apt-netguard-restart-pending.timer', 'apt-netguard-restart-pending.service').status).toBe(0);
+    const ts = invocation('tailscaled.service');
+    write('/var/lib/apt-netguard/pending.json', JSON.stringify({ schemaVersion: 1, pending: [{ unit: 'tailscaled.service', mode: 'defer', step: 'restart', since: '2026-11-22T00:00:00Z', txn: 't', reason: 'tailscale upgraded; restart deferred to the window' }] }));
+    expect(status().code).toBe(1);
+    expect(c.sh('systemctl', 'start', 'apt-netguard-restart-pending.service').status).toBe(0);
+    const s = status();
+    expect(steps(s.restore)).toEqual(['settle=done', 'restart tailscaled.service=done', 'reload lab-firewall.service=done']);
+    expect(s.restore.state).toBe('verified');
+    expect(s.pending).toEqual([]);
+    expect(invocation('tailscaled.service')).not.toBe(ts);
+    expect(s.code).toBe(0);
+  });
 });
