@@ -17,6 +17,8 @@ export interface PlanInput {
   nftLoaders: readonly string[];
 }
 
+export const NO_LOADER = 'no unit is known to load the nft ruleset; set nft-loader: true on it in a policy file';
+
 export function planRestore(input: PlanInput): Plan {
   const { baseline: base, findings, policy } = input;
   const steps = new Map<string, Step>();
@@ -63,7 +65,7 @@ export function planRestore(input: PlanInput): Plan {
   const tsRecreated = findings.some((f) => f.kind === 'ifindex-changed' && f.ifname === TS_IF);
   if (stale.length || tsRecreated || (ts && base.nftTsMatches > 0)) {
     const why = stale.length ? `${stale.length} iif/oif matches hold a stale ifindex` : ts ? `tailscaled's restart recreates ${TS_IF}; ${base.nftTsMatches} iif/oif matches must resolve to it` : `${TS_IF} has a new ifindex`;
-    if (!input.nftLoaders.length) unresolved.push({ finding: why, why: 'no unit is known to load the nft ruleset; set nft-loader: true on it in a policy file' });
+    if (!input.nftLoaders.length) unresolved.push({ finding: why, why: NO_LOADER });
     for (const unit of input.nftLoaders) {
       const s = unitStep(unit, 'reload', why, ts ? [ts.id] : []);
       s.checks.push({ kind: 'link-present', ifname: TS_IF }, { kind: 'nft-resolves', ifname: TS_IF, count: base.nftTsMatches });

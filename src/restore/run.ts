@@ -17,7 +17,7 @@ import { refusal } from './gate.js';
 import { finish, hasRunningRestore, listEnded, loadEnded, loadRunning, restoreDir, saveRunning } from './journal.js';
 import { findNftLoaders } from './loaders.js';
 import { RESTORE_SCHEMA, type RestoreRecord, type Trigger } from './model.js';
-import { planRestore } from './plan.js';
+import { NO_LOADER, planRestore } from './plan.js';
 import { classify } from './verify.js';
 
 // A restore killed this many times is not resumed again: something kills it, and looping is worse.
@@ -44,8 +44,10 @@ export async function prepare(ctx: HookContext, req: RestoreRequest, policy = lo
   const findings = diff(req.baseline, live);
   const owed = loadPending(ctx.state).filter((p) => req.modes.includes(p.mode));
   const baseline = baselineOf(req.baseline);
-  const needNft = baseline.nftTsMatches > 0 || findings.some((f) => f.kind === 'nft-stale-ifindex');
-  const plan = planRestore({ baseline, findings, owed, policy, nftLoaders: needNft ? await findNftLoaders(ctx.run, policy) : [] });
+  const input = { baseline, findings, owed, policy, nftLoaders: [] as string[] };
+  let plan = planRestore(input);
+  // Finding the ruleset's loader costs a few systemctl calls: only when the plan needs one.
+  if (plan.unresolved.some((u) => u.why === NO_LOADER)) plan = planRestore({ ...input, nftLoaders: await findNftLoaders(ctx.run, policy) });
   const startedAt = ctx.now().toISOString();
   return {
     schemaVersion: RESTORE_SCHEMA, id: `${startedAt.replace(/[:.]/g, '-')}-restore`, trigger: req.trigger, automatic: req.automatic,

@@ -68,6 +68,11 @@ export async function waitSettled(io: SettleIO, timeoutMs: number, quietMs: numb
   const start = io.now();
   const up = await networkdUptime(io);
   if (up === null) return { settled: true, waitedMs: 0, detail: 'systemd-networkd is not running' };
+  // Up long enough not to be flushing: its links alone decide, and no routing samples are needed.
+  if (up >= STABLE_AFTER_MS) {
+    const links = await linkStates(io);
+    if (links && !unsettledLinks(links).length) return { settled: true, waitedMs: io.now() - start, detail: `systemd-networkd up ${Math.round(up / 1000)} s, its links configured` };
+  }
   let last = await fingerprint(io);
   let lastChange = io.now();
   let changes = 0;

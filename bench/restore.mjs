@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+// Time from the late Post-Invoke's start to a verified state, in the booted container, next to the
+// bare `systemctl restart tailscaled` + reload of the firewall unit it replaces. One run; prints
+// medians; asserts nothing. Root, and the container prerequisites (scripts/prereqs.sh).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const C = join(root, 'test/container');
+const RUNS = Number(process.env.RUNS ?? 7);
+const ROOTFS = process.env.APT_NETGUARD_ROOTFS ?? '/var/tmp/apt-netguard-rootfs/bookworm';
+if (process.getuid?.() !== 0) { console.log('bench: needs root (it boots a container); not run'); process.exit(1); }
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const name = `ng-bench-${process.pid}`;
+const dir = `/var/tmp/${name}`;
+const inC = (...argv) => execFileSync('bash', [join(C, 'boot.sh'), 'exec', name, ...argv], { encoding: 'utf8', input: '' });
+// ms of a shell snippet, measured inside the container (no nsenter cost).
+const timed = (script, input = '') => {
+  const r = spawnSync('bash', [join(C, 'boot.sh'), 'exec', name, 'sh', '-c', `a=$(date +%s%N); ${script}; s=$?; b=$(date +%s%N); echo $(( (b - a) / 1000 )) >&3; exit $s`],
+    { encoding: 'utf8', input, stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) throw new Error(`${script}: exit ${r.status}: ${r.stderr}`);
+  return Number(r.output[3].trim()) / 1000;
+};
+const STREAM = 'VERSION 3\nAPT::Architecture=amd64\n\ntailscale 1.0 all none < 1.1 all none /root/tailscale_1.1_all.deb\n';
+
+try {
+  execFileSync('bash', [join(C, 'build-rootfs.sh'), ROOTFS], { stdio: ['ignore', 'ignore', 'inherit'] });
+  rmSync(dir, { recursive: true, force: true });
+  execFileSync('cp', ['-a', ROOTFS, dir]);
+  execFileSync('bash', [join(C, 'install-guard.sh'), dir], { stdio: 'ignore' });
+  execFileSync('bash', [join(C, 'boot.sh'), 'start', dir, name], { stdio: 'ignore' });
+  inC('sh', '-c', 'mkdir -p /etc/apt-netguard && printf "restore:\\n  max-per-hour: 60\\n" > /etc/apt-netguard/config.yaml');
+  // "after networkd settles": networkd up long enough that no quiet window is owed (settle.ts).
+  const up = () => Number(inC('sh', '-c', 'echo $(( $(cut -d. -f1 /proc/uptime) ))')) * 1e6 - Number(inC('systemctl', 'show', '-p', 'ActiveEnterTimestampMonotonic', '--value', 'systemd-networkd.service'));
+  while (up() < 31e6) execFileSync('sleep', ['1']);
+  const bare = [];
+  const guard = [];
+  const restoreOnly = [];
+  const perStep = {};
+  // NOTE: systemd.unit(5) StartLimitBurst=5 per 10 s; reset-failed clears the count, outside the timed part.
+  const reset = () => inC('systemctl', 'reset-failed', 'tailscaled.service', 'lab-firewall.service');
+  for (let i = 0; i <= RUNS; i++) {
+    reset();
+    const b = timed('systemctl restart tailscaled.service && systemctl reload-or-restart lab-firewall.service');
+    reset();
+    timed('apt-netguard hook pre-invoke 2>/dev/null');
+    timed('apt-netguard hook pre-install-pkgs 2>/dev/null', STREAM);
+    const g = timed('apt-netguard hook post-invoke 2>/dev/null');
+    const rec = JSON.parse(inC('apt-netguard', 'status', '--json')).restore;
+    if (rec?.state !== 'verified') throw new Error(`run ${i}: restore ${rec?.state}`);
+    if (i === 0) continue; // warm-up
+    bare.push(b);
+    guard.push(g);
+    restoreOnly.push(Date.parse(rec.endedAt) - Date.parse(rec.startedAt));
+    for (const st of rec.steps) (perStep[st.id] ??= []).push(Date.parse(st.endedAt) - Date.parse(st.startedAt));
+    (perStep['final snapshot, verify, journal'] ??= []).push(Date.parse(rec.endedAt) - Date.parse(rec.steps.at(-1).endedAt));
+  }
+  const [mb, mg, mr] = [median(bare), median(guard), median(restoreOnly)];
+  console.log(`apt-netguard restore bench: booted bookworm container (systemd 252, Debian nodejs ${inC('node', '--version').trim()}), ${RUNS} runs, medians in ms\n`);
+  console.log(`bare: systemctl restart tailscaled + systemctl reload-or-restart lab-firewall   ${mb.toFixed(1).padStart(7)}`);
+  console.log(`post-invoke start -> verified (close, diff, plan, restart, reload, checks, final snapshot) ${mg.toFixed(1).padStart(7)}   ratio ${(mg / mb).toFixed(2)}   target <= 2.00`);
+  console.log(`  of which the restore itself (record start -> end)                          ${mr.toFixed(1).padStart(7)}   ratio ${(mr / mb).toFixed(2)}`);
+  for (const [id, xs] of Object.entries(perStep)) console.log(`    ${id.padEnd(40)} ${median(xs).toFixed(1).padStart(7)}`);
+  console.log(`  runs: bare ${bare.map((x) => x.toFixed(0)).join(' ')} | guard ${guard.map((x) => x.toFixed(0)).join(' ')}`);
+} finally {
+  spawnSync('bash', [join(C, 'boot.sh'), 'stop', name], { stdio: 'ignore' });
+  rmSync(dir, { recursive: true, force: true });
+}
