@@ -12,9 +12,8 @@ import { disarmDropIns, disarmGates } from '../txn/arm.js';
 import { addPending, parseRequestLines, type Txn } from '../txn/model.js';
 import { archiveCurrent, loadCurrent, loadPending, saveCurrent, savePending } from '../txn/store.js';
 import type { Snapshot } from '../snapshot/model.js';
-import { resumeKilled } from '../restore/run.js';
 import { txnLockDir, type HookContext } from './context.js';
-import { restoreAfter } from './restore.js';
+import { restoreAfter, resumeSafely } from './restore.js';
 
 // The early Post-Invoke (before needrestart's): only the drop-ins go, so needrestart's requests
 // reach our restart.d scripts instead of being "refused by systemd"; the gates stay armed.
@@ -31,7 +30,7 @@ export async function postInvoke(ctx: HookContext): Promise<Txn | null> {
     return { txn, post: await closeTxn(ctx, txn, 'closed') };
   });
   // A restore killed earlier is finished first; then this transaction's own, outside the txn lock.
-  await resumeKilled(ctx);
+  await resumeSafely(ctx);
   if (closed) await restoreAfter(ctx, closed.txn, closed.post);
   return closed?.txn ?? null;
 }

@@ -11,13 +11,13 @@ import { openTxn, type Txn } from '../txn/model.js';
 import { loadCurrent, saveCurrent } from '../txn/store.js';
 import { txnLockDir, type HookContext } from './context.js';
 import { reconcile } from './close.js';
-import { resumeKilled } from '../restore/run.js';
+import { resumeSafely } from './restore.js';
 
 // A transaction still open here was never closed (guard or apt killed): close it first, then
 // open a fresh one. A second Pre-Invoke of the same run finds its own "open" one and keeps it.
 export async function preInvoke(ctx: HookContext): Promise<Txn> {
   // A restore killed mid-way is finished before dpkg touches anything again.
-  await resumeKilled(ctx);
+  await resumeSafely(ctx);
   return withLock(txnLockDir(ctx), async () => {
     const cur = loadCurrent(ctx.state);
     if (cur?.state === 'open' && cur.packages.length === 0) return cur;
