@@ -15,7 +15,7 @@ the last restore: what it found, each step and its outcome, whether the result w
 the alerts sent. Then the restarts still owed, in order (guarded, then deferred).
 
 Exit status: 0 all well; 1 the last restore failed or was not verified, restarts are owed, or the
-last transaction had findings no verified restore answered; 2 usage error.
+last transaction lost state and no verified restore followed; 2 usage error.
 `;
 
 // Pure: is there something an admin must look at?
@@ -24,7 +24,9 @@ export function troubled(txn: Txn | null, restore: RestoreRecord | null, pending
   if (restore && restore.state !== 'verified') why.push(`the last restore is ${restore.state}`);
   if (pending.length) why.push(`${pending.length} restarts owed`);
   const answered = restore?.state === 'verified' && restore.startedAt >= (txn?.closedAt ?? txn?.openedAt ?? '');
-  if (txn?.findings.length && !answered) why.push(`transaction ${txn.id} has ${txn.findings.length} findings`);
+  // Findings written before `lost` existed count as lost.
+  const lost = txn?.findings.filter((f) => f.lost !== false).length ?? 0;
+  if (lost && !answered) why.push(`transaction ${txn!.id} lost state (${lost} findings) and no verified restore followed`);
   return why;
 }
 

@@ -41,7 +41,8 @@ export interface Txn {
   armed: Armed[];
   requests: Request[];
   // The diff the post-invoke found against the pre snapshot.
-  findings: { kind: string; severity: string; text: string }[];
+  // `lost`: state gone or broken (restore/verify.ts), as opposed to the trace of a restart.
+  findings: { kind: string; severity: string; text: string; lost?: boolean }[];
   notes: string[];
 }
 
