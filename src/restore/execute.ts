@@ -28,12 +28,15 @@ export interface Limits {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export async function executePlan(rec: RestoreRecord, io: ExecIO, lim: Limits): Promise<void> {
+  // After a recent networkd restart, a quiet window can be a lull in its flush (nothing left to
+  // delete): what a step puts back must still be there `hold` ms later. Unknown (resumed): hold.
+  const hold = { ms: lim.quietMs };
   for (const step of rec.plan.steps) {
     const sr = rec.steps.find((s) => s.id === step.id)!;
     if (sr.status === 'done' || sr.status === 'failed' || sr.status === 'skipped') continue;
     const blocked = step.after.filter((d) => rec.steps.find((s) => s.id === d)?.status !== 'done');
     if (blocked.length) { mark(rec, sr, io, 'skipped', `not run: ${blocked.join(', ')} did not succeed`); continue; }
-    await runStep(rec, step, sr, io, lim);
+    await runStep(rec, step, sr, io, lim, hold);
   }
 }
 
@@ -47,7 +50,9 @@ function mark(rec: RestoreRecord, sr: StepRun, io: ExecIO, status: StepRun['stat
   else io.log.info(fields, detail);
 }
 
-async function runStep(rec: RestoreRecord, step: Step, sr: StepRun, io: ExecIO, lim: Limits): Promise<void> {
+const settle = (io: ExecIO, lim: Limits) => waitSettled({ run: io.run, now: io.now, sleep: io.sleep }, lim.settleTimeoutMs, lim.quietMs);
+
+async function runStep(rec: RestoreRecord, step: Step, sr: StepRun, io: ExecIO, lim: Limits, hold: { ms: number }): Promise<void> {
   // Attempts are counted before acting, so a guard killed mid-step and resumed still stops at the bound.
   while (sr.attempts < 1 + lim.retries) {
     sr.attempts++;
@@ -56,12 +61,15 @@ async function runStep(rec: RestoreRecord, step: Step, sr: StepRun, io: ExecIO, 
     let why: string;
     try {
       if (step.op === 'settle') {
-        const r = await waitSettled({ run: io.run, now: io.now, sleep: io.sleep }, lim.settleTimeoutMs, lim.quietMs);
+        const r = await settle(io, lim);
+        hold.ms = r.recent ? lim.quietMs : 0;
         // Restoring late beats not restoring: an unsettled networkd is noted, and verification has the last word.
         return mark(rec, sr, io, 'done', r.detail);
       }
+      // A retry waits for networkd again: the usual reason a put-back route vanished is a flush still going on.
+      if (sr.attempts > 1) await settle(io, lim);
       await act(step, io, lim);
-      why = await awaitChecks(step, io, lim.stepTimeoutMs);
+      why = await awaitChecks(step, io, lim.stepTimeoutMs, hold.ms);
       if (!why) return mark(rec, sr, io, 'done', `${step.checks.length} post-conditions hold`);
     } catch (err) {
       why = messageOf(err);
@@ -87,12 +95,19 @@ async function act(step: Step, io: ExecIO, lim: Limits): Promise<void> {
   await io.run(['systemctl', step.op === 'reload' ? 'reload-or-restart' : 'restart', unit], t);
 }
 
-// Polls the post-conditions until they hold or the step's time is up; '' when they hold.
-async function awaitChecks(step: Step, io: ExecIO, timeoutMs: number): Promise<string> {
+// Polls the post-conditions until they hold (and still hold `holdMs` later) or the step's time is
+// up; '' when they hold. Lost again after holding means the attempt failed, at once.
+async function awaitChecks(step: Step, io: ExecIO, timeoutMs: number, holdMs: number): Promise<string> {
   const deadline = io.now() + timeoutMs;
+  const unmet = async () => unmetAll(step.checks, await readLive(io.run, step.checks, io.probe));
   for (;;) {
-    const why = unmetAll(step.checks, await readLive(io.run, step.checks, io.probe));
-    if (!why.length) return '';
+    const why = await unmet();
+    if (!why.length) {
+      if (holdMs <= 0) return '';
+      await io.sleep(holdMs);
+      const again = await unmet();
+      return again.length ? `held, then lost again within ${holdMs} ms: ${again.join('; ')}` : '';
+    }
     if (io.now() >= deadline) return why.join('; ');
     await io.sleep(100);
   }

@@ -28,6 +28,8 @@ export interface SettleResult {
   settled: boolean;
   waitedMs: number;
   detail: string;
+  // networkd restarted recently: what a step puts back must also hold a quiet window later.
+  recent: boolean;
 }
 
 // ms networkd has been active, or null when it is not running (then there is nothing to wait for).
@@ -67,11 +69,11 @@ const fingerprint = async (io: SettleIO): Promise<string> => {
 export async function waitSettled(io: SettleIO, timeoutMs: number, quietMs: number, pollMs = 100): Promise<SettleResult> {
   const start = io.now();
   const up = await networkdUptime(io);
-  if (up === null) return { settled: true, waitedMs: 0, detail: 'systemd-networkd is not running' };
+  if (up === null) return { settled: true, waitedMs: 0, detail: 'systemd-networkd is not running', recent: false };
   // Up long enough not to be flushing: its links alone decide, and no routing samples are needed.
   if (up >= STABLE_AFTER_MS) {
     const links = await linkStates(io);
-    if (links && !unsettledLinks(links).length) return { settled: true, waitedMs: io.now() - start, detail: `systemd-networkd up ${Math.round(up / 1000)} s, its links configured` };
+    if (links && !unsettledLinks(links).length) return { settled: true, waitedMs: io.now() - start, detail: `systemd-networkd up ${Math.round(up / 1000)} s, its links configured`, recent: false };
   }
   let last = await fingerprint(io);
   let lastChange = io.now();
@@ -83,8 +85,9 @@ export async function waitSettled(io: SettleIO, timeoutMs: number, quietMs: numb
     if (fp !== last) { last = fp; lastChange = io.now(); changes++; }
     const quiet = io.now() - lastChange >= quietMs || (up + (io.now() - start) >= STABLE_AFTER_MS && changes === 0);
     const waited = io.now() - start;
-    if (!busy.length && quiet) return { settled: true, waitedMs: waited, detail: `settled after ${waited} ms (${changes} routing changes seen)` };
-    if (waited >= timeoutMs) return { settled: false, waitedMs: waited, detail: `not settled after ${waited} ms: ${busy.length ? `links ${busy.join(', ')}` : `routing changed ${changes} times`}` };
+    const recent = up + waited < STABLE_AFTER_MS;
+    if (!busy.length && quiet) return { settled: true, waitedMs: waited, detail: `settled after ${waited} ms (${changes} routing changes seen)`, recent };
+    if (waited >= timeoutMs) return { settled: false, recent, waitedMs: waited, detail: `not settled after ${waited} ms: ${busy.length ? `links ${busy.join(', ')}` : `routing changed ${changes} times`}` };
     await io.sleep(pollMs);
   }
 }

@@ -19,11 +19,11 @@ const record = (plan = PLAN): RestoreRecord => ({
   verification: null, owed: [], alerts: [], notes: [],
 });
 
-async function exec(units: Record<string, FakeUnit>, rec = record(), retries = 1) {
+async function exec(units: Record<string, FakeUnit>, rec = record(), retries = 1, quietMs = 0) {
   const sys = fakeSystemd(units);
   let t = 0;
   const saved: string[] = [];
-  await executePlan(rec, { run: sys.run, log: memoryLog(), probe: { timeoutMs: 1000, exists: () => true }, now: () => (t += 10), sleep: async () => {}, save: (r) => saved.push(r.steps.map((s) => s.status[0]).join('')) }, { settleTimeoutMs: 1000, quietMs: 0, stepTimeoutMs: 50, retries });
+  await executePlan(rec, { run: sys.run, log: memoryLog(), probe: { timeoutMs: 1000, exists: () => true }, now: () => (t += 10), sleep: async () => {}, save: (r) => saved.push(r.steps.map((s) => s.status[0]).join('')) }, { settleTimeoutMs: 1000, quietMs, stepTimeoutMs: 50, retries });
   const restarts = sys.calls.filter((c) => / (restart|reload-or-restart) /.test(c));
   return { rec, restarts, calls: sys.calls, saved, status: rec.steps.map((s) => `${s.id}=${s.status}/${s.attempts}`) };
 }
@@ -74,5 +74,14 @@ describe('executePlan', () => {
     const r = await exec({ 'tailscaled.service': { state: 'inactive' }, 'nftables.service': { state: 'active' } }, rec);
     expect(r.restarts).toEqual(['systemctl restart tailscaled.service', 'systemctl reload-or-restart nftables.service']);
     expect(r.status.at(-1)).toBe('reload nftables.service=done/1');
+  });
+
+  it('state that holds, then is lost again within the hold window, fails the attempt at once; the retry holds', async () => {
+    // A resumed record (no settle result yet) holds for quietMs; the unit dies right after its first good check.
+    const rec = record();
+    rec.steps[0]!.status = 'done';
+    const r = await exec({ 'tailscaled.service': { state: 'inactive', diesAfterReads: 1 }, 'nftables.service': { state: 'active' } }, rec, 1, 30);
+    expect(r.restarts.filter((c) => c.includes('tailscaled'))).toHaveLength(2);
+    expect(r.status[1]).toBe('restart tailscaled.service=done/2');
   });
 });

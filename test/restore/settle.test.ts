@@ -27,7 +27,7 @@ function scene(o: { active: boolean; upMs: number; admin: (t: number) => string;
 
 describe('waitSettled', () => {
   it('networkd not running: settled at once', async () => {
-    expect(await scene({ active: false, upMs: 0, admin: () => 'configured', rules: () => '[]' })).toEqual({ settled: true, waitedMs: 0, detail: 'systemd-networkd is not running' });
+    expect(await scene({ active: false, upMs: 0, admin: () => 'configured', rules: () => '[]' })).toEqual({ settled: true, waitedMs: 0, detail: 'systemd-networkd is not running', recent: false });
   });
 
   it('networkd up for minutes, links configured, nothing moving: settled at once', async () => {
@@ -49,6 +49,7 @@ describe('waitSettled', () => {
     expect(r.settled).toBe(true);
     expect(r.waitedMs).toBeGreaterThanOrEqual(3_500);
     expect(r.detail).toMatch(/routing changes seen/);
+    expect(r.recent).toBe(true);
   });
 
   it('never settles: gives up at the timeout and says why', async () => {

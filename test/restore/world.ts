@@ -6,6 +6,8 @@ export interface FakeUnit {
   state: string;
   // This many start attempts fail before one succeeds (Infinity: never starts).
   failStarts?: number;
+  // The unit dies again after this many reads of its state following a successful start (once).
+  diesAfterReads?: number;
 }
 
 export function fakeSystemd(units: Record<string, FakeUnit>) {
@@ -17,6 +19,10 @@ export function fakeSystemd(units: Record<string, FakeUnit>) {
     const name = rest.at(-1)!;
     const u = units[name];
     if (verb === 'show') {
+      for (const id of rest) {
+        const x = units[id];
+        if (x?.diesAfterReads !== undefined && x.state === 'active' && --x.diesAfterReads < 0) { x.state = 'failed'; delete x.diesAfterReads; }
+      }
       const ids = rest.includes('--') ? rest.slice(rest.indexOf('--') + 1) : [name];
       if (rest.includes('--value')) return { stdout: `${u?.state ?? 'inactive'}\n`, stderr: '' };
       return { stdout: ids.map((id) => `Id=${id}\nActiveState=${units[id]?.state ?? 'inactive'}\nSubState=x\n`).join('\n'), stderr: '' };
