@@ -16,12 +16,13 @@ mkdir -p "$(dirname "$DIR")"
 echo "rootfs: debootstrap bookworm into $DIR"
 # nodejs is Debian's own (18.19 on bookworm): the runtime the .deb depends on.
 debootstrap --variant=minbase \
-	--include=systemd,systemd-sysv,dbus,udev,iproute2,nftables,needrestart,nodejs,procps \
+	--include=systemd,systemd-sysv,dbus,udev,iproute2,nftables,needrestart,nodejs,procps,unattended-upgrades,apt-utils \
 	bookworm "$DIR" "$MIRROR" >/dev/null
 # Apt lists, so `apt-get install --reinstall` works offline inside the container from the cache.
 cp /etc/resolv.conf "$DIR/etc/resolv.conf"
 chroot "$DIR" apt-get update -qq
-chroot "$DIR" apt-get -qq install --download-only --reinstall systemd hostname >/dev/null
+# The e2e suite reinstalls libc6 and repacks libkmod2 from these cached .debs.
+chroot "$DIR" apt-get -qq install --download-only --reinstall systemd hostname libc6 libkmod2 kmod >/dev/null
 
 install -m 644 "$HERE/lab/lab-veth.service" "$HERE/lab/tailscaled.service" "$HERE/lab/lab-firewall.service" "$DIR/etc/systemd/system/"
 install -d "$DIR/etc/systemd/network" "$DIR/usr/local/lib/fake-tailscale" "$DIR/etc/systemd/system/systemd-udev-trigger.service.d"

@@ -11,6 +11,7 @@ install -m 755 "$SRC/dist/apt-netguard.mjs" "$R/usr/lib/apt-netguard/apt-netguar
 ln -sf /usr/lib/apt-netguard/apt-netguard.mjs "$R/usr/bin/apt-netguard"
 install -m 755 "$SRC"/hooks/run-hook "$SRC"/hooks/pre-install-pkgs "$SRC"/hooks/needrestart-restart "$SRC"/hooks/policy-rc.d "$R/usr/lib/apt-netguard/hooks/"
 install -m 644 "$SRC"/hooks/apt.conf.d/* "$R/etc/apt/apt.conf.d/"
+install -m 644 "$SRC/hooks/apt-pkgs.conf" "$R/etc/apt/apt.conf.d/20apt-netguard-pkgs"
 install -m 644 "$SRC"/policies/*.yaml "$R/usr/share/apt-netguard/policies/"
 # Keep a policy-rc.d that was there: the gate delegates to it.
 if [ -e "$R/usr/sbin/policy-rc.d" ] && ! cmp -s "$R/usr/sbin/policy-rc.d" "$SRC/hooks/policy-rc.d"; then
