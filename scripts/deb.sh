@@ -12,4 +12,9 @@ git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t 
 cp --parents dist/apt-netguard.mjs dist/THIRD-PARTY-LICENSES.txt "$work/src/"
 (cd "$work/src" && dpkg-buildpackage -us -uc -b --no-sign >"$work/build.log" 2>&1) || { tail -30 "$work/build.log"; exit 1; }
 cp "$work/apt-netguard_${version}_all.deb" dist/
+# Errors fail the build; warnings are listed (README, "lintian") and printed.
+if command -v lintian >/dev/null; then
+	lintian --fail-on error --info "dist/apt-netguard_${version}_all.deb" | grep -v '^N:' || true
+	lintian --fail-on error -q "dist/apt-netguard_${version}_all.deb" >/dev/null
+fi
 echo "dist/apt-netguard_${version}_all.deb"

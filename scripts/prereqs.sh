@@ -10,6 +10,10 @@ command -v ss >/dev/null || need+=(iproute2)
 command -v debootstrap >/dev/null || need+=(debootstrap)
 command -v systemd-nspawn >/dev/null || need+=(systemd-container)
 command -v nsenter >/dev/null || need+=(util-linux)
+# The .deb: debhelper (compat 13), fakeroot, lintian.
+command -v dh >/dev/null || need+=(debhelper)
+command -v fakeroot >/dev/null || need+=(fakeroot)
+command -v lintian >/dev/null || need+=(lintian)
 # Debian's own nodejs (bookworm: 18.19) is the runtime the package targets; keep a newer one if present.
 if ! command -v node >/dev/null; then need+=(nodejs); fi
 if ! command -v npm >/dev/null; then need+=(npm); fi

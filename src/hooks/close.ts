@@ -11,6 +11,7 @@ import { saveSnapshot, loadSnapshot, resolveRef } from '../snapshot/store.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { disarmDropIns, disarmGates } from '../txn/arm.js';
 import { addPending, parseRequestLines, type Txn } from '../txn/model.js';
+import { afterRun, loadVetoes, saveVetoes } from '../txn/vetoes.js';
 import { archiveCurrent, loadCurrent, loadPending, saveCurrent, savePending } from '../txn/store.js';
 import type { Snapshot } from '../snapshot/model.js';
 import { txnLockDir, type HookContext } from './context.js';
@@ -55,6 +56,7 @@ async function closeTxn(ctx: HookContext, txn: Txn, final: 'closed' | 'abandoned
   saveCurrent(ctx.state, txn);
   // A killed run's refused requests are owed too: the restarts they asked for never happened.
   const policy = loadPolicy(ctx.policyDirs).policy;
+  if (txn.invocations) saveVetoes(ctx.state, afterRun(loadVetoes(ctx.state), txn.decisions, txn.invocations, txn.id));
   savePending(ctx.state, addPending(loadPending(ctx.state), txn, owed(policy, txn), (u) => policy.units[u]?.action ?? 'restart'));
   const post = final === 'closed' ? await report(ctx, txn, Object.keys(policy.units)) : null;
   txn.state = final;

@@ -8,6 +8,7 @@ import { saveSnapshot } from '../snapshot/store.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { arm, armSet } from '../txn/arm.js';
 import { openTxn, type Txn } from '../txn/model.js';
+import { loadVetoes, standing } from '../txn/vetoes.js';
 import { loadCurrent, saveCurrent } from '../txn/store.js';
 import { txnLockDir, type HookContext } from './context.js';
 import { reconcile } from './close.js';
@@ -28,6 +29,7 @@ export async function preInvoke(ctx: HookContext): Promise<Txn> {
     const snap = await takeSnapshot(ctx.run, { ...ctx.probe, units }, 'pre', now);
     await saveSnapshot(ctx.state, snap);
     const txn = openTxn(makeId(now, 'txn'), now, snap.id);
+    if (snap.probes.systemd.status === 'ok') txn.invocations = Object.fromEntries(snap.probes.systemd.data.units.map((u) => [u.id, u.invocationID]));
     txn.notes.push(...loaded.errors.map((e) => `policy: ${e}`));
     saveCurrent(ctx.state, txn);
     ctx.log.info({ txn: txn.id, snapshot: snap.id }, 'transaction opened');
@@ -49,7 +51,9 @@ export async function preInstallPkgs(ctx: HookContext, stream: string): Promise<
     for (const e of loaded.errors) ctx.log.error({ txn: txn.id, problem: e }, 'policy error; the shipped defaults apply');
     const plan = decide(loaded.policy, txn.packages);
     Object.assign(txn, { decisions: plan.decisions, order: plan.order, deferred: plan.deferred });
-    txn.armed = armSet(loaded.policy, plan.decisions, txn.packages);
+    const vetoed = standing(loadVetoes(ctx.state), txn.invocations ?? {});
+    txn.armed = armSet(loaded.policy, plan.decisions, txn.packages, vetoed.map((v) => v.unit));
+    for (const v of vetoed) if (!plan.decisions.some((d) => d.unit === v.unit)) txn.notes.push(`${v.unit}: still vetoed by ${v.rule} (transaction ${v.txn}) until it restarts`);
     // Journal first, then arm: a crash in between leaves a journal that says more than is armed,
     // and disarming what is not there is harmless.
     txn.state = 'armed';

@@ -23,14 +23,15 @@ export const defaultArmDirs = (env = process.env): ArmDirs => ({
 const DROP_IN = '50-apt-netguard.conf';
 const DROP_IN_TEXT = '# Armed by apt-netguard for one dpkg run; removed by its Post-Invoke hook.\n[Unit]\nRefuseManualStop=yes\n';
 
-// Pure: every protected unit gets a gate, with the run's decision or else its default mode.
-// A drop-in only where a rule of this run decided and the unit's package is not being removed.
-export function armSet(policy: Policy, decisions: readonly Decision[], changes: readonly PkgChange[]): Armed[] {
+// Pure: every protected unit gets a gate, with the run's decision, else a veto still standing from
+// an earlier run (vetoes.ts), else its default mode. A drop-in only where a rule of this run
+// decided and the unit's package is not being removed.
+export function armSet(policy: Policy, decisions: readonly Decision[], changes: readonly PkgChange[], vetoed: readonly string[] = []): Armed[] {
   const removed = new Set(changes.filter((c) => c.action === 'remove').map((c) => c.name));
   const out: Armed[] = [];
   for (const u of Object.values(policy.units)) {
     const d = decisions.find((x) => x.unit === u.unit);
-    const mode = d?.action ?? u.default;
+    const mode = d?.action ?? (vetoed.includes(u.unit) ? 'veto' : u.default);
     if (mode === 'allow') continue;
     const dropIn = Boolean(d) && u.refuseStop && !(u.package && removed.has(u.package));
     out.push({ unit: u.unit, mode, dropIn });

@@ -34,6 +34,8 @@ export interface Txn {
   openedAt: string;
   closedAt: string | null;
   preSnapshot: string | null;
+  // InvocationID of each protected unit when the run started (from the pre snapshot).
+  invocations?: Record<string, string>;
   packages: PkgChange[];
   decisions: Decision[];
   order: string[];

@@ -1,0 +1,39 @@
+// A veto outlives its dpkg run: after a kmod upgrade, needrestart keeps flagging networkd (it still
+// maps the replaced libkmod) in every later MinimalSteps run, with no rule there to say "not needed".
+// So a unit vetoed by a rule stays vetoed for requests no rule decides, until it restarts.
+import { join } from 'node:path';
+import { ensureDir, writeFileAtomic } from '../fsutil.js';
+import { readJson } from '../journal.js';
+import type { Decision } from '../policy/decide.js';
+import { REMOVED_RULE } from '../policy/decide.js';
+
+export interface Veto {
+  unit: string;
+  // The invocation the veto was made for; a unit restarted since runs another one.
+  invocationID: string;
+  rule: string;
+  txn: string;
+}
+
+// Pure: the vetoes whose unit still runs the vetoed invocation.
+export function standing(vetoes: readonly Veto[], invocations: Readonly<Record<string, string>>): Veto[] {
+  return vetoes.filter((v) => v.invocationID !== '' && invocations[v.unit] === v.invocationID);
+}
+
+// Pure: the standing vetoes, plus this run's rule vetoes (at the invocation the run started with).
+export function afterRun(vetoes: readonly Veto[], decisions: readonly Decision[], invocations: Readonly<Record<string, string>>, txn: string): Veto[] {
+  const out = new Map(standing(vetoes, invocations).map((v) => [v.unit, v]));
+  for (const d of decisions) {
+    const inv = invocations[d.unit];
+    if (d.action === 'veto' && d.rule !== REMOVED_RULE && inv) out.set(d.unit, { unit: d.unit, invocationID: inv, rule: d.rule, txn });
+  }
+  return [...out.values()];
+}
+
+const path = (state: string) => join(state, 'vetoes.json');
+const isDoc = (v: unknown): v is { vetoes: Veto[] } => Array.isArray((v as { vetoes?: unknown } | null)?.vetoes);
+export const loadVetoes = (state: string): Veto[] => readJson(path(state), isDoc, 'a vetoes list')?.vetoes ?? [];
+export function saveVetoes(state: string, vetoes: Veto[]): void {
+  ensureDir(state);
+  writeFileAtomic(path(state), JSON.stringify({ vetoes }, null, 1));
+}
