@@ -1,6 +1,6 @@
 // DPkg::Post-Invoke: disarm first, fold in the requests, record what is owed, diff and report.
 import { diff } from '../diff/index.js';
-import { isUnexpected } from '../restore/verify.js';
+import { isUnexpected, recreatedLinks } from '../restore/verify.js';
 import { findingLine } from '../format.js';
 import { withLock } from '../fsutil.js';
 import { messageOf } from '../errors.js';
@@ -87,7 +87,9 @@ async function report(ctx: HookContext, txn: Txn, policyUnits: string[]): Promis
     const units = pre.probes.systemd.status === 'ok' ? pre.probes.systemd.data.units.map((u) => u.id) : policyUnits;
     const post = await takeSnapshot(ctx.run, { ...ctx.probe, units }, 'post', ctx.now());
     await saveSnapshot(ctx.state, post);
-    txn.findings = diff(pre, post).map((f) => ({ kind: f.kind, severity: f.severity, text: findingLine(f), lost: isUnexpected(f) }));
+    const found = diff(pre, post);
+    const recreated = recreatedLinks(found);
+    txn.findings = found.map((f) => ({ kind: f.kind, severity: f.severity, text: findingLine(f), lost: isUnexpected(f, recreated) }));
     for (const f of txn.findings) (f.lost ? ctx.log.warn : ctx.log.info).call(ctx.log, { txn: txn.id, kind: f.kind }, f.text);
     return post;
   } catch (err) {

@@ -5,7 +5,7 @@ import { refusal } from '../../src/restore/gate.js';
 import { execArgvs, runsNft } from '../../src/restore/loaders.js';
 import type { RestoreRecord } from '../../src/restore/model.js';
 import { routeArgv, ruleArgv } from '../../src/restore/replay.js';
-import { isUnexpected } from '../../src/restore/verify.js';
+import { classify, isUnexpected } from '../../src/restore/verify.js';
 
 const NOW = Date.parse('2026-11-22T12:00:00Z');
 const past = (id: string, minutesAgo: number, automatic = true, state: RestoreRecord['state'] = 'verified') =>
@@ -39,6 +39,25 @@ describe('isUnexpected: what verification holds against a restore', () => {
     [f({ kind: 'listener-missing', severity: 'warning', address: '0.0.0.0', port: 5353 }), false],
     [f({ kind: 'tailscale-state-changed', severity: 'critical', field: 'BackendState' }), true],
   ])('%j -> %s', (finding, want) => expect(isUnexpected(finding)).toBe(want));
+});
+
+// Captured in the demo: tailscale0 had carrier (so a link-local address), then tailscaled restarted it.
+const recreatedTun = [
+  f({ kind: 'ifindex-changed', ifname: 'tailscale0', before: 6, after: 7 }),
+  f({ kind: 'address-missing', ifname: 'tailscale0', address: 'fe80::c71d:c2dc:c32c:170e/64' }),
+  f({ kind: 'route-missing', family: 6, table: 'main', dst: 'fe80::/64', type: 'unicast', dev: 'tailscale0' }),
+  f({ kind: 'route-missing', family: 6, table: 'local', dst: 'fe80::c71d:c2dc:c32c:170e', type: 'local', dev: 'tailscale0' }),
+  f({ kind: 'route-missing', family: 6, table: 'local', dst: 'ff00::/8', type: 'multicast', dev: 'tailscale0' }),
+];
+describe('classify: a recreated link cannot keep its kernel-made IPv6 link-local state', () => {
+  it.each<[string, Finding[], number]>([
+    ['tailscale0 recreated: its old fe80 address and routes are expected to go', recreatedTun, 0],
+    ['not recreated: the same losses count', recreatedTun.slice(1), 4],
+    ['recreated, but a Tailscale route or address is lost', [...recreatedTun,
+      f({ kind: 'route-missing', family: 6, table: '52', dst: 'fd7a:115c:a1e0::/48', type: 'unicast', dev: 'tailscale0' }),
+      f({ kind: 'address-missing', ifname: 'tailscale0', address: 'fd7a:115c:a1e0::1/128' })], 2],
+    ['another link recreated: tailscale0 link-local loss still counts', [f({ kind: 'ifindex-changed', ifname: 'lan0', before: 3, after: 8 }), ...recreatedTun.slice(1)], 4],
+  ])('%s', (_, findings, unexpected) => expect(classify(findings).unexpected).toHaveLength(unexpected));
 });
 
 describe('replay argv', () => {
