@@ -16,7 +16,7 @@ mkdir -p "$(dirname "$DIR")"
 echo "rootfs: debootstrap bookworm into $DIR"
 # nodejs is Debian's own (18.19 on bookworm): the runtime the .deb depends on.
 debootstrap --variant=minbase \
-	--include=systemd,systemd-sysv,dbus,udev,iproute2,nftables,needrestart,nodejs,procps,unattended-upgrades,apt-utils \
+	--include=systemd,systemd-sysv,dbus,udev,iproute2,nftables,needrestart,nodejs,procps,unattended-upgrades,apt-utils,iputils-ping \
 	bookworm "$DIR" "$MIRROR" >/dev/null
 # Apt lists, so `apt-get install --reinstall` works offline inside the container from the cache.
 cp /etc/resolv.conf "$DIR/etc/resolv.conf"
@@ -28,7 +28,7 @@ install -m 644 "$HERE/lab/lab-veth.service" "$HERE/lab/tailscaled.service" "$HER
 install -d "$DIR/etc/systemd/network" "$DIR/usr/local/lib/fake-tailscale" "$DIR/etc/systemd/system/systemd-udev-trigger.service.d"
 install -m 644 "$HERE"/lab/*.network "$DIR/etc/systemd/network/"
 install -m 644 "$HERE/lab/udev-trigger-net.conf" "$DIR/etc/systemd/system/systemd-udev-trigger.service.d/net-only.conf"
-install -m 755 "$HERE/lab/ts-up" "$HERE/lab/ts-down" "$DIR/usr/local/lib/fake-tailscale/"
+install -m 755 "$HERE/lab/ts-up" "$HERE/lab/ts-down" "$HERE/lab/tailnet-ping" "$DIR/usr/local/lib/fake-tailscale/"
 # The stand-in's main process is a copy of sleep: replacing that file makes needrestart flag it.
 cp "$DIR/bin/sleep" "$DIR/usr/local/lib/fake-tailscale/tailscaled"
 install -m 644 "$HERE/lab/nftables.conf" "$DIR/etc/nftables.conf"

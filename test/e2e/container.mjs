@@ -7,13 +7,15 @@ import { join } from 'node:path';
 const C = new URL('../container/', import.meta.url).pathname;
 export const ROOTFS = process.env.APT_NETGUARD_ROOTFS ?? '/var/tmp/apt-netguard-rootfs/bookworm';
 
-export function boot(tag, deb) {
+// prepare(root), if given, edits the copy before it boots.
+export function boot(tag, deb, prepare) {
   const name = `ng-e2e-${tag}-${process.pid}`;
   const root = `/var/tmp/${name}`;
   rmSync(root, { recursive: true, force: true });
   execFileSync('cp', ['-a', ROOTFS, root]);
   cpSync(join(C, 'scenarios'), join(root, 'root/scenarios'), { recursive: true });
-  cpSync(deb, join(root, 'root', deb.split('/').pop()));
+  if (deb) cpSync(deb, join(root, 'root', deb.split('/').pop()));
+  prepare?.(root);
   execFileSync('bash', [join(C, 'boot.sh'), 'start', root, name], { stdio: ['ignore', 'ignore', 'inherit'] });
   // Returns {status, out, stdout}; never throws.
   const sh = (...argv) => {
