@@ -5,8 +5,11 @@ import pino, { type Logger } from 'pino';
 export type Log = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 
 // Synchronous: a hook may exit right after logging, and must not lose the line that says why.
-export function makeLog(fd = 2, level = process.env.APT_NETGUARD_LOG_LEVEL ?? 'info'): Log {
-  return pino({ name: 'apt-netguard', level, base: { pid: process.pid } }, pino.destination({ fd, sync: true }));
+// With `keep`, each line is also appended to it (hooks copy them to the journal at the end).
+export function makeLog(fd = 2, level = process.env.APT_NETGUARD_LOG_LEVEL ?? 'info', keep?: string[]): Log {
+  const dest = pino.destination({ fd, sync: true });
+  const out = keep ? pino.multistream([{ stream: dest, level: 'trace' }, { stream: { write: (l: string) => void keep.push(l) }, level: 'trace' }]) : dest;
+  return pino({ name: 'apt-netguard', level, base: { pid: process.pid } }, out);
 }
 
 // For tests: collects what would have been logged.

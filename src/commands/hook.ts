@@ -27,8 +27,18 @@ export async function hookCommand(args: string[]): Promise<number> {
   const [name, ...rest] = args;
   if (!name || name === '-h' || name === '--help') return process.stdout.write(help), name ? 0 : 2;
   const [{ makeLog }, { run }, { hookContext }] = await Promise.all([import('../log.js'), import('../exec.js'), import('../hooks/context.js')]);
-  const log = makeLog();
+  const lines: string[] = [];
+  const log = makeLog(2, undefined, lines);
   const ctx = hookContext(run, log);
+  try {
+    return await guarded(name, rest, ctx);
+  } finally {
+    await (await import('../journald.js')).toJournal(run, lines);
+  }
+}
+
+async function guarded(name: string, rest: string[], ctx: import('../hooks/context.js').HookContext): Promise<number> {
+  const { log } = ctx;
   if (process.env.APT_NETGUARD_DISABLE === '1') return log.info({ hook: name }, 'disabled by APT_NETGUARD_DISABLE'), 0;
   for (const e of ctx.configErrors) log.error({ hook: name, problem: e }, 'config error; the defaults apply');
   const started = performance.now();
