@@ -7,6 +7,10 @@ DIR=${1:?usage: build-rootfs.sh DIR}
 HERE=$(cd "$(dirname "$0")" && pwd)
 MIRROR=${APT_NETGUARD_MIRROR:-http://deb.debian.org/debian}
 RECIPE=$(cat "$0" "$HERE"/lab/* | sha256sum | cut -c1-16)
+# One build at a time: the tests, the e2e suite and the demo share the cache; a second caller waits, then reuses.
+mkdir -p "$(dirname "$DIR")"
+exec 9>"$DIR.lock"
+flock 9
 if [ -f "$DIR/.ng-recipe" ] && [ "$(cat "$DIR/.ng-recipe")" = "$RECIPE" ]; then
 	echo "rootfs: reusing $DIR ($RECIPE)"
 	exit 0

@@ -1,5 +1,5 @@
 // Drives test/container/*.sh: a bookworm rootfs booted with systemd-nspawn, the guard installed by hand.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
 
 const DIR = new URL('../container/', import.meta.url).pathname;
@@ -15,8 +15,14 @@ export interface Container {
   stop: () => void;
 }
 
-export function buildRootfs(): void {
-  execFileSync('bash', [`${DIR}build-rootfs.sh`, ROOTFS_CACHE], { stdio: ['ignore', 'inherit', 'inherit'] });
+// Async: debootstrap takes a minute on a fresh machine, and a worker blocked that long misses
+// vitest's RPC deadline ("Timeout calling onTaskUpdate"), which fails the run (CI caught it).
+export function buildRootfs(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('bash', [`${DIR}build-rootfs.sh`, ROOTFS_CACHE], { stdio: ['ignore', 'inherit', 'inherit'] });
+    p.on('error', reject);
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build-rootfs.sh exited ${code}`))));
+  });
 }
 
 // A throwaway copy of the cached rootfs, with the guard installed, booted.

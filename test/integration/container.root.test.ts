@@ -18,8 +18,8 @@ describe.skipIf(skip)('hooks in a booted bookworm container [root, container]', 
   };
   const steps = () => status().restore?.steps.map((x) => `${x.id}=${x.status}`);
 
-  beforeAll(() => {
-    buildRootfs();
+  beforeAll(async () => {
+    await buildRootfs();
     c = bootContainer('hooks');
   }, 900_000);
   afterAll(() => c?.stop());

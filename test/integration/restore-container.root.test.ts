@@ -18,8 +18,8 @@ describe.skipIf(skip)('restore in a booted bookworm container [root, container]'
   const write = (path: string, text: string) => c.out('sh', '-c', `mkdir -p "$(dirname "$1")" && printf '%s' "$2" > "$1" && chmod 644 "$1"`, 'sh', path, text);
   const steps = (r: Rec) => r.steps.map((s) => `${s.id}=${s.status}`);
 
-  beforeAll(() => {
-    buildRootfs();
+  beforeAll(async () => {
+    await buildRootfs();
     c = bootContainer('restore');
     c.out('/root/scenarios/fake-tailscale-deb.sh', '1.0', '/root');
     c.out('/root/scenarios/fake-tailscale-deb.sh', '1.1', '/root');
