@@ -51,7 +51,10 @@ export const scenarios = [
     check(s.restore?.state === 'verified', `restore ${s.restore?.state}: ${steps(s)}`);
     check(invocation(c, 'systemd-networkd.service') !== nd, 'networkd not restarted by the guard');
     check(s.code === 0, 'status not 0');
-    return `postinst refused; guard: ${steps(s)}; verified`;
+    // The hooks' lines are in the journal too, under their own identifier.
+    const journal = c.out('journalctl', '-t', 'apt-netguard', '-o', 'cat', '--no-pager');
+    check(journal.includes('"msg":"transaction closed"') && journal.includes('"msg":"restore verified"'), `journalctl -t apt-netguard: ${journal.slice(-300)}`);
+    return `postinst refused; guard: ${steps(s)}; verified; in journalctl -t apt-netguard`;
   }],
 
   ['2. fake tailscale 1.0 -> 1.1 (postinst: deb-systemd-invoke restart), nft iif rules', (c) => {
@@ -108,6 +111,9 @@ export const scenarios = [
     intact(c);
     nftResolves(c);
     check(s.code === 0, 'status not 0');
+    // The hooks' stderr is in unattended-upgrades' own dpkg log (the README says so).
+    const ulog = c.out('sh', '-c', 'cat /var/log/unattended-upgrades/unattended-upgrades-dpkg.log');
+    check(ulog.includes('"name":"apt-netguard"') && ulog.includes('"msg":"transaction closed"'), 'no apt-netguard lines in unattended-upgrades-dpkg.log');
     const held = Number(c.out('sh', '-c', 'grep -l "still vetoed by kmod-userspace" /var/lib/apt-netguard/txn/*.json | wc -l').trim());
     return `${versions}; ${txns} transactions (MinimalSteps); networkd untouched${held ? ` (the libkmod2 veto held in ${held} later run)` : ''}; last restore: ${steps(s)}`;
   }],
