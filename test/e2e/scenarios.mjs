@@ -132,14 +132,19 @@ export const scenarios = [
   ['6. upgrade in place, remove, then purge', (c, deb) => {
     apt(c, 'apt-get', 'install', '-y', '--reinstall', `/root/${deb.split('/').pop()}`);
     check(status(c).code === 0, 'status not 0 after upgrading itself');
+    // An admin who enabled the maintenance-window timer: remove stops it, purge forgets it.
+    c.out('systemctl', 'enable', '--now', 'apt-netguard-restart-pending.timer');
     apt(c, 'apt-get', 'remove', '-y', 'apt-netguard');
+    // Without prerm's stop, systemd keeps it loaded, then marks it failed (not-found, Result: resources).
+    const timer = c.sh('systemctl', 'is-active', 'apt-netguard-restart-pending.timer').stdout.trim();
+    check(timer === 'inactive', `the timer is ${timer} after remove`);
     check(c.out('cat', '/usr/sbin/policy-rc.d').includes('orig-policy-rc.d.log'), 'the old policy-rc.d is not back');
     check(c.sh('test', '-e', '/etc/apt/apt.conf.d/20apt-netguard-pkgs').status === 1, 'the Pre-Install-Pkgs hook file is left');
     apt(c, 'apt-get', 'install', '-y', '--reinstall', 'hostname'); // apt works with the conffiles still there
     apt(c, 'apt-get', 'purge', '-y', 'apt-netguard');
-    const left = c.sh('sh', '-c', 'ls -d /var/lib/apt-netguard /etc/apt-netguard /etc/apt/apt.conf.d/*apt-netguard* /etc/needrestart/conf.d/apt-netguard.conf /usr/lib/apt-netguard /run/apt-netguard /run/systemd/system/*.d/50-apt-netguard.conf /usr/sbin/policy-rc.d.apt-netguard-orig 2>/dev/null; find /etc/needrestart/restart.d -lname "*apt-netguard*"; dpkg-divert --list | grep apt-netguard').stdout.trim();
+    const left = c.sh('sh', '-c', 'ls -d /var/lib/apt-netguard /etc/apt-netguard /etc/apt/apt.conf.d/*apt-netguard* /etc/needrestart/conf.d/apt-netguard.conf /usr/lib/apt-netguard /run/apt-netguard /run/systemd/system/*.d/50-apt-netguard.conf /usr/sbin/policy-rc.d.apt-netguard-orig /etc/systemd/system/*/apt-netguard* /var/lib/systemd/deb-systemd-helper-enabled/*apt-netguard* 2>/dev/null; find /etc/needrestart/restart.d -lname "*apt-netguard*"; dpkg-divert --list | grep apt-netguard').stdout.trim();
     check(left === '', `left behind: ${left}`);
     apt(c, 'apt-get', 'install', '-y', '--reinstall', 'hostname');
-    return 'apt works after remove and after purge; old policy-rc.d restored; nothing left';
+    return 'apt works after remove and after purge; old policy-rc.d restored; an enabled timer stopped; nothing left';
   }],
 ];
