@@ -129,9 +129,21 @@ export const scenarios = [
     return 'apt exit 0; logged 50-broken.yaml:3:14 unknown mode; shipped defaults applied';
   }],
 
-  ['6. upgrade in place, remove, then purge', (c, deb) => {
+  ['6. upgrade itself in the same run as tailscale 1.3, then remove, then purge', (c, deb) => {
     apt(c, 'apt-get', 'install', '-y', '--reinstall', `/root/${deb.split('/').pop()}`);
-    check(status(c).code === 0, 'status not 0 after upgrading itself');
+    check(status(c).code === 0, 'status not 0 after reinstalling itself');
+    // The next version, upgraded while its own hooks guard the run: the old Pre-Invoke and
+    // Pre-Install-Pkgs arm the gate, the new gate and Post-Invoke finish the job.
+    c.out('sh', '-c', 'set -e; rm -rf /tmp/ngup; dpkg-deb -R "$1" /tmp/ngup; sed -i "s/^Version: .*/Version: 0.1.1~e2e/" /tmp/ngup/DEBIAN/control; dpkg-deb -b /tmp/ngup /root/apt-netguard_next_all.deb >/dev/null', 'sh', `/root/${deb.split('/').pop()}`);
+    const ts = invocation(c, 'tailscaled.service');
+    const out = apt(c, 'apt-get', 'install', '-y', '/root/apt-netguard_next_all.deb', '/root/tailscale_1.3_all.deb');
+    check(out.includes('policy-rc.d returned 101'), 'tailscale\'s postinst restart was not held');
+    check(c.out('dpkg-query', '-W', '-f', '${Version}', 'apt-netguard') === '0.1.1~e2e', 'apt-netguard not upgraded');
+    const s = status(c);
+    check(s.restore?.state === 'verified' && invocation(c, 'tailscaled.service') !== ts, `restore after the self-upgrade: ${s.restore?.state}: ${steps(s)}`);
+    check(s.code === 0, 'status not 0 after upgrading itself');
+    nftResolves(c);
+    intact(c);
     // An admin who enabled the maintenance-window timer: remove stops it, purge forgets it.
     c.out('systemctl', 'enable', '--now', 'apt-netguard-restart-pending.timer');
     apt(c, 'apt-get', 'remove', '-y', 'apt-netguard');
@@ -145,6 +157,6 @@ export const scenarios = [
     const left = c.sh('sh', '-c', 'ls -d /var/lib/apt-netguard /etc/apt-netguard /etc/apt/apt.conf.d/*apt-netguard* /etc/needrestart/conf.d/apt-netguard.conf /usr/lib/apt-netguard /run/apt-netguard /run/systemd/system/*.d/50-apt-netguard.conf /usr/sbin/policy-rc.d.apt-netguard-orig /etc/systemd/system/*/apt-netguard* /var/lib/systemd/deb-systemd-helper-enabled/*apt-netguard* 2>/dev/null; find /etc/needrestart/restart.d -lname "*apt-netguard*"; dpkg-divert --list | grep apt-netguard').stdout.trim();
     check(left === '', `left behind: ${left}`);
     apt(c, 'apt-get', 'install', '-y', '--reinstall', 'hostname');
-    return 'apt works after remove and after purge; old policy-rc.d restored; an enabled timer stopped; nothing left';
+    return `0.1.1 with tailscale 1.3 in one run: held, then ${steps(s)}, verified; remove stops an enabled timer; apt works after remove and purge; old policy-rc.d back; nothing left`;
   }],
 ];
