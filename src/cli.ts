@@ -5,8 +5,11 @@ export const VERSION = process.env.APT_NETGUARD_BUILD_VERSION ?? 'dev';
 
 const USAGE = `Usage: apt-netguard <command> [options]
 
-Guards Tailscale networking across unattended upgrades: snapshots the network
-state, and diffs it to find what an upgrade broke.
+Guards Tailscale networking across unattended upgrades. Its apt, needrestart and
+policy-rc.d hooks hold back restarts that break it while dpkg runs. Afterwards it
+restores what was lost, in order (networkd settled, tailscaled, the nft ruleset,
+listeners), and verifies the result against a snapshot taken before dpkg ran.
+It alerts when it cannot. Installed, it needs no command: see apt-netguard(8).
 
 Commands:
   snapshot            probe the network state now and store it
