@@ -1,6 +1,4 @@
 // Alerts: a JSON POST to a webhook and/or a command fed the same JSON on stdin. Never throws.
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import { hostname } from 'node:os';
 import type { Run } from '../exec.js';
 import type { Config } from '../config/model.js';
@@ -42,10 +40,13 @@ export function redact(url: string): string {
   }
 }
 
-function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<string> {
+async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<string> {
+  const u = new URL(url);
+  // Loaded only to send: node:https pulls in tls and crypto, which every hook would otherwise pay
+  // for at start-up (the bundle hoists static imports).
+  const { request } = u.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(u, {
+    const req = request(u, {
       method: 'POST',
       headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'apt-netguard' },
       timeout: timeoutMs,
