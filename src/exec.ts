@@ -8,6 +8,9 @@ import { ExecError } from './errors.js';
 export interface RunOptions {
   timeoutMs?: number;
   input?: string;
+  // A watcher (`ip monitor`): stopped after this many ms, and what it printed until then is the result.
+  // It must be one process: SIGTERM reaches only it, and a grandchild would hold stderr open.
+  forMs?: number;
 }
 export interface RunResult {
   stdout: string;
@@ -59,7 +62,7 @@ export const run: Run = async (argv, opts = {}) => {
   // A missing tool is common (no tailscale here); a stat is cheaper than a fork that fails.
   const file = which(name);
   if (!file) throw new ExecError(argv, 'command not found', null, '');
-  const timeout = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeout = opts.forMs ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Children write stdout to a file, not a pipe: `ip -j route` on 50k routes emits 4 KiB writes,
   // and waking node for each cost ~50 ms more than the command itself (bench/, 2026-11).
   const path = outFile();
@@ -81,7 +84,7 @@ export const run: Run = async (argv, opts = {}) => {
   const stdout = readFileSync(path, 'utf8');
   rmSync(path, { force: true });
   const stderr = String(r.stderr ?? '');
-  if (r.exitCode === 0 && !r.failed) return { stdout, stderr };
+  if ((r.exitCode === 0 && !r.failed) || (opts.forMs !== undefined && r.timedOut)) return { stdout, stderr };
   throw new ExecError(argv, reasonOf(r, timeout, stderr.trim()), r.exitCode ?? null, stderr);
 };
 

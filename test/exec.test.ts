@@ -20,6 +20,17 @@ describe('exec.run', () => {
     const err = await run(['sleep', '5'], { timeoutMs: 100 }).catch((e: unknown) => e);
     expect((err as ExecError).reason).toBe('timed out after 100 ms');
   });
+  it('forMs: a watcher is stopped after the window, and what it printed until then is the result', async () => {
+    const t0 = Date.now();
+    // `exec`: a watcher is one process (as ip monitor is); a grandchild would keep stderr open.
+    const r = await run(['sh', '-c', 'echo first; sleep 0.1; echo second; exec sleep 5'], { forMs: 400 });
+    expect(r.stdout).toBe('first\nsecond\n');
+    expect(Date.now() - t0).toBeLessThan(2_000);
+  });
+  it('forMs: a watcher that fails before the window ends still fails', async () => {
+    const err = await run(['sh', '-c', 'echo bad >&2; exit 2'], { forMs: 400 }).catch((e: unknown) => e);
+    expect((err as ExecError).reason).toBe('exit 2: bad');
+  });
   it('finds sbin tools even when PATH lacks sbin', () => {
     const saved = process.env.PATH;
     process.env.PATH = '/nonexistent';

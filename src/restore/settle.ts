@@ -66,6 +66,19 @@ const fingerprint = async (io: SettleIO): Promise<string> => {
   return outs.join('\n');
 };
 
+// Netlink events on ip rules and table 52 routes, from `ip -o monitor rule route` (one per line).
+export const routingEvents = (text: string): string[] => text.split('\n').filter((l) => /^(Deleted )?\d+:\s/.test(l) || /\btable 52\b/.test(l));
+
+// One quiet-window watch: events seen, plus a change between samples taken around it, in case
+// `ip monitor` was not yet listening. Sampling alone was fooled: rules that tailscaled puts back and
+// networkd deletes again between two samples look unchanged (CI caught a settle at 1.3 s, mid-flush).
+async function watch(io: SettleIO, ms: number): Promise<number> {
+  const before = await fingerprint(io);
+  const seen = await io.run(['ip', '-o', 'monitor', 'rule', 'route'], { forMs: ms })
+    .then((r) => routingEvents(r.stdout).length, async () => (await io.sleep(ms), 0));
+  return seen + (before !== (await fingerprint(io)) ? 1 : 0);
+}
+
 export async function waitSettled(io: SettleIO, timeoutMs: number, quietMs: number, pollMs = 100): Promise<SettleResult> {
   const start = io.now();
   const up = await networkdUptime(io);
@@ -75,19 +88,16 @@ export async function waitSettled(io: SettleIO, timeoutMs: number, quietMs: numb
     const links = await linkStates(io);
     if (links && !unsettledLinks(links).length) return { settled: true, waitedMs: io.now() - start, detail: `systemd-networkd up ${Math.round(up / 1000)} s, its links configured`, recent: false };
   }
-  let last = await fingerprint(io);
-  let lastChange = io.now();
   let changes = 0;
   for (;;) {
     const links = await linkStates(io);
     const busy = links ? unsettledLinks(links) : [];
-    const fp = await fingerprint(io);
-    if (fp !== last) { last = fp; lastChange = io.now(); changes++; }
-    const quiet = io.now() - lastChange >= quietMs || (up + (io.now() - start) >= STABLE_AFTER_MS && changes === 0);
+    // Links still being configured: poll them; the quiet window starts once they are done.
+    const seen = busy.length ? (await io.sleep(pollMs), 0) : await watch(io, quietMs);
+    changes += seen;
     const waited = io.now() - start;
     const recent = up + waited < STABLE_AFTER_MS;
-    if (!busy.length && quiet) return { settled: true, waitedMs: waited, detail: `settled after ${waited} ms (${changes} routing changes seen)`, recent };
+    if (!busy.length && !seen) return { settled: true, waitedMs: waited, detail: `settled after ${waited} ms (${changes} routing changes seen)`, recent };
     if (waited >= timeoutMs) return { settled: false, recent, waitedMs: waited, detail: `not settled after ${waited} ms: ${busy.length ? `links ${busy.join(', ')}` : `routing changed ${changes} times`}` };
-    await io.sleep(pollMs);
   }
 }
