@@ -1,10 +1,10 @@
 // The CLI's contract: exit codes, one-line errors, --json shapes (programmatic main(), no spawning).
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main, runCli } from '../src/cli.js';
 import { snapshotFromLab } from './helpers/snapshots.js';
+import { scratch } from './helpers/scratch.js';
 
 function capture() {
   let out = '';
@@ -16,7 +16,7 @@ function capture() {
 afterEach(() => { vi.restoreAllMocks(); process.exitCode = undefined; });
 
 const files = () => {
-  const d = mkdtempSync(join(tmpdir(), 'ng-cli-'));
+  const d = scratch('ng-cli-');
   const a = join(d, 'a.json');
   const b = join(d, 'b.json');
   writeFileSync(a, JSON.stringify(snapshotFromLab('bookworm-netns')));
@@ -65,7 +65,7 @@ describe('cli', () => {
     expect(io.out()).toMatch(new RegExp(`^Usage: apt-netguard ${cmd}`));
   });
   it('list --json reads the state dir', async () => {
-    const d = mkdtempSync(join(tmpdir(), 'ng-cli-'));
+    const d = scratch('ng-cli-');
     const io = capture();
     expect(await main(['list', '--json', '--state-dir', d])).toBe(0);
     expect(JSON.parse(io.out())).toEqual({ snapshots: [] });

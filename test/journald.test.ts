@@ -1,9 +1,9 @@
-import { writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Run } from '../src/exec.js';
 import { syslogLines, toJournal } from '../src/journald.js';
+import { scratch } from './helpers/scratch.js';
 
 describe('syslogLines: pino level to a --prio-prefix priority (facility user)', () => {
   it.each([
@@ -17,7 +17,7 @@ describe('syslogLines: pino level to a --prio-prefix priority (facility user)', 
 });
 
 describe('toJournal', () => {
-  const socket = join(mkdtempSync(join(tmpdir(), 'ng-journal-')), 'dev-log');
+  const socket = join(scratch('ng-journal-'), 'dev-log');
   writeFileSync(socket, '');
   const calls: { argv: readonly string[]; input?: string }[] = [];
   const run: Run = async (argv, opts) => (calls.push({ argv, input: opts?.input }), { stdout: '', stderr: '' });

@@ -1,16 +1,16 @@
 // The namespace lab with fake systemctl/networkctl first on PATH (test/lab/fakebin), so the real
 // CLI restores real kernel state in a namespace: tailscale0, table 52, rules, nft.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUNDLE, lab } from './netns.js';
+import { scratch } from './scratch.js';
 
 const FAKEBIN = new URL('../lab/fakebin', import.meta.url).pathname;
 
 export function fakeLab(tag: string, config = 'restore:\n  quiet: 0.5\n  settle-timeout: 10\n  step-timeout: 5\n') {
   const ns = `ngr-${tag}-${process.pid}`;
-  const root = mkdtempSync(join(tmpdir(), `ng-${tag}-`));
+  const root = scratch(`ng-${tag}-`);
   const fake = join(root, 'fake');
   const state = join(root, 'state');
   mkdirSync(fake);

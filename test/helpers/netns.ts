@@ -1,8 +1,6 @@
 // Drives test/lab/netns.sh and runs the built CLI inside a namespace (root only).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { scratch } from './scratch.js';
 
 const LAB = new URL('../lab/netns.sh', import.meta.url).pathname;
 export const BUNDLE = new URL('../../dist/apt-netguard.mjs', import.meta.url).pathname;
@@ -23,7 +21,7 @@ export function ifindexOf(ns: string, ifname: string): number {
 // A fresh namespace name and state dir per test, so runs never collide with each other or the host.
 export function freshLab(tag: string) {
   const ns = `ngt-${tag}-${process.pid}`;
-  const stateDir = mkdtempSync(join(tmpdir(), `ng-${tag}-`));
+  const stateDir = scratch(`ng-${tag}-`);
   lab('teardown', ns);
   lab('setup', ns);
   const cli = (...args: string[]) => {

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { HookContext } from '../../src/hooks/context.js';
@@ -11,6 +10,7 @@ import { memoryLog } from '../../src/log.js';
 import { defaultConfig } from '../../src/config/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending } from '../../src/txn/store.js';
 import { fakeRun } from '../helpers/fake-run.js';
+import { scratch } from '../helpers/scratch.js';
 
 const GATE = new URL('../../hooks/policy-rc.d', import.meta.url).pathname;
 const SHIPPED = new URL('../../policies', import.meta.url).pathname;
@@ -23,7 +23,7 @@ let ctx: HookContext;
 let calls: string[][];
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'ng-hooks-'));
+  root = scratch('ng-hooks-');
   // systemctl answers; the network tools are "missing", so probes are unavailable, never fatal.
   const fake = fakeRun({ 'systemctl daemon-reload': '', 'systemctl restart systemd-networkd.service': '', 'systemctl restart tailscaled.service': '', 'systemctl reload nftables.service': '' });
   calls = fake.calls;

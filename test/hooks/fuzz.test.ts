@@ -1,7 +1,6 @@
 // Malformed input never crashes and never blocks: a clear error, and exit 0 in hook mode.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseHookInfo } from '../../src/apt/hookinfo.js';
@@ -9,6 +8,7 @@ import { InputError } from '../../src/errors.js';
 import { validatePolicy } from '../../src/policy/validate.js';
 import { fixture } from '../helpers/fixtures.js';
 import { BUNDLE } from '../helpers/netns.js';
+import { scratch } from '../helpers/scratch.js';
 
 // Seeded mutations: drop, duplicate, swap or garble a slice; cut the text short.
 function* mutations(text: string, seed: number, n: number): Generator<string> {
@@ -56,7 +56,7 @@ describe('validatePolicy on 2,000 mutated shipped policies', () => {
 
 describe('hook mode with bad input exits 0 and says why [needs the build]', () => {
   const hook = (name: string, input: string, admin?: string) => {
-    const root = mkdtempSync(join(tmpdir(), 'ng-fuzz-'));
+    const root = scratch('ng-fuzz-');
     try {
       const policiesD = join(root, 'policies.d');
       mkdirSync(policiesD, { mode: 0o755 });

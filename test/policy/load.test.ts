@@ -1,9 +1,9 @@
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPolicy, type PolicyDirs } from '../../src/policy/load.js';
 import { missing } from '../helpers/requires.js';
+import { scratch } from '../helpers/scratch.js';
 
 const SHIPPED = new URL('../../policies', import.meta.url).pathname;
 let root: string;
@@ -17,7 +17,7 @@ const admin = (name: string, text: string, mode = 0o644) => {
 };
 
 beforeEach(() => {
-  root = mkdtempSync(join(tmpdir(), 'ng-policy-'));
+  root = scratch('ng-policy-');
   dirs = { shipped: SHIPPED, admin: join(root, 'policies.d'), trustedUid: uid };
   mkdirSync(dirs.admin, { mode: 0o755 });
   chmodSync(dirs.admin, 0o755);

@@ -1,6 +1,5 @@
 // The on-disk store: atomic writes, retention, refs, and clear errors for bad files.
-import { mkdtempSync, readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listSnapshotIds, loadSnapshot, resolveRef, saveSnapshot, snapshotsDir } from '../../src/snapshot/store.js';
@@ -8,8 +7,9 @@ import { makeId } from '../../src/snapshot/model.js';
 import { withLock } from '../../src/fsutil.js';
 import { InputError } from '../../src/errors.js';
 import { snapshotFromLab } from '../helpers/snapshots.js';
+import { scratch } from '../helpers/scratch.js';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'ng-store-'));
+const tmp = () => scratch('ng-store-');
 const snap = (i: number) => ({ ...snapshotFromLab('bookworm-netns'), id: makeId(new Date(Date.UTC(2026, 0, 1, 0, 0, i)), i % 2 ? 'pre' : null) });
 
 describe('snapshot store', () => {
