@@ -69,14 +69,14 @@ const fingerprint = async (io: SettleIO): Promise<string> => {
 // Netlink events on ip rules and table 52 routes, from `ip -o monitor rule route` (one per line).
 export const routingEvents = (text: string): string[] => text.split('\n').filter((l) => /^(Deleted )?\d+:\s/.test(l) || /\btable 52\b/.test(l));
 
-// One quiet-window watch: events seen, plus a change between samples taken around it, in case
-// `ip monitor` was not yet listening. Sampling alone was fooled: rules that tailscaled puts back and
-// networkd deletes again between two samples look unchanged (CI caught a settle at 1.3 s, mid-flush).
-async function watch(io: SettleIO, ms: number): Promise<number> {
-  const before = await fingerprint(io);
+// One quiet-window watch: events seen, plus a change since the previous sample, in case `ip monitor`
+// was not yet listening. Sampling alone was fooled: rules that tailscaled puts back and networkd
+// deletes again between two samples look unchanged (CI caught a settle at 1.3 s, mid-flush).
+async function watch(io: SettleIO, ms: number, before: string): Promise<{ seen: number; after: string }> {
   const seen = await io.run(['ip', '-o', 'monitor', 'rule', 'route'], { forMs: ms })
     .then((r) => routingEvents(r.stdout).length, async () => (await io.sleep(ms), 0));
-  return seen + (before !== (await fingerprint(io)) ? 1 : 0);
+  const after = await fingerprint(io);
+  return { seen: seen + (before !== after ? 1 : 0), after };
 }
 
 export async function waitSettled(io: SettleIO, timeoutMs: number, quietMs: number, pollMs = 100): Promise<SettleResult> {
@@ -89,11 +89,15 @@ export async function waitSettled(io: SettleIO, timeoutMs: number, quietMs: numb
     if (links && !unsettledLinks(links).length) return { settled: true, waitedMs: io.now() - start, detail: `systemd-networkd up ${Math.round(up / 1000)} s, its links configured`, recent: false };
   }
   let changes = 0;
+  // The sample a window is compared against: the end of the previous window, or the first one.
+  let sample: string | null = null;
   for (;;) {
     const links = await linkStates(io);
     const busy = links ? unsettledLinks(links) : [];
+    let seen = 0;
     // Links still being configured: poll them; the quiet window starts once they are done.
-    const seen = busy.length ? (await io.sleep(pollMs), 0) : await watch(io, quietMs);
+    if (busy.length) await io.sleep(pollMs);
+    else ({ seen, after: sample } = await watch(io, quietMs, sample ?? (await fingerprint(io))));
     changes += seen;
     const waited = io.now() - start;
     const recent = up + waited < STABLE_AFTER_MS;
