@@ -1,9 +1,8 @@
 // What the planner needs to know about the baseline snapshot, pulled out once (pure).
 import type { Snapshot } from '../snapshot/model.js';
-import { TAILSCALED, TS_IF, TS_TABLE, isTailscaleRule, type RouteSpec, type RuleSpec } from './model.js';
+import { TS_IF, TS_TABLE, isTailscaleRule, type RouteSpec, type RuleSpec } from './model.js';
 
 export interface Baseline {
-  tailscaledActive: boolean;
   // ActiveState of each unit the systemd probe saw; a unit absent here is unknown.
   unitStates: Record<string, string>;
   tailscaleRunning: boolean;
@@ -19,9 +18,7 @@ export function baselineOf(s: Snapshot): Baseline {
   const p = s.probes;
   const links = p.links.status === 'ok' ? p.links.data.links : [];
   const ts = p.tailscale.status === 'ok' ? p.tailscale.data : null;
-  const unit = p.systemd.status === 'ok' ? p.systemd.data.units.find((u) => u.id === TAILSCALED) : undefined;
   return {
-    tailscaledActive: unit?.activeState === 'active',
     unitStates: Object.fromEntries(p.systemd.status === 'ok' ? p.systemd.data.units.map((u) => [u.id, u.activeState]) : []),
     tailscaleRunning: ts?.backendState === 'Running',
     tailscaleIPs: ts?.selfIPs ?? links.find((l) => l.ifname === TS_IF)?.addresses.map((a) => a.local) ?? [],

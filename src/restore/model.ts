@@ -55,8 +55,6 @@ export interface Plan {
   steps: Step[];
   // Findings the plan cannot repair, and why; verification will report them.
   unresolved: { finding: string; why: string }[];
-  // Units the plan restarts: their unit-restarted and ifindex-changed findings are expected.
-  restarts: string[];
   // Owed steps dropped, and why (a unit that was not running before the upgrade is not started).
   notes: string[];
 }

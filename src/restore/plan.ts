@@ -57,7 +57,7 @@ export function planRestore(input: PlanInput): Plan {
   for (const f of findings) {
     if (f.kind === 'unit-state-changed' && f.before.startsWith('active/') && !f.after.startsWith('active/')) unitStep(f.unit, 'restart', `${f.unit} was ${f.before}, is ${f.after}`);
   }
-  if (steps.has(`restart ${NETWORKD}`) && base.tailscaledActive) unitStep(TAILSCALED, 'restart', 'a networkd restart flushes table 52; tailscaled puts it back once networkd has settled', [`restart ${NETWORKD}`]);
+  if (steps.has(`restart ${NETWORKD}`) && base.unitStates[TAILSCALED] === 'active') unitStep(TAILSCALED, 'restart', 'a networkd restart flushes table 52; tailscaled puts it back once networkd has settled', [`restart ${NETWORKD}`]);
 
   const ts = steps.get(`restart ${TAILSCALED}`);
   if (ts) ts.checks.push(...tailscaledChecks(base));
@@ -82,7 +82,7 @@ export function planRestore(input: PlanInput): Plan {
     // A tailscaled that runs but is not Running (login, key expiry, no upstream) is not fixed by a restart loop.
     if (f.kind === 'tailscale-state-changed' && f.field === 'BackendState' && !stepOf(TAILSCALED)) unresolved.push({ finding: findingLine(f), why: 'tailscaled is up but not Running; a restart does not fix a login, key or upstream problem' });
   }
-  return { steps: order(steps, policy), unresolved, restarts: [...steps.values()].filter((s) => s.op === 'restart').map((s) => s.unit!), notes };
+  return { steps: order(steps, policy), unresolved, notes };
 }
 
 function tailscaledChecks(base: Baseline): Check[] {

@@ -8,7 +8,7 @@ import { fakeRun } from '../helpers/fake-run.js';
 
 const rec: RestoreRecord = {
   schemaVersion: 1, id: 'r1', trigger: { kind: 'txn', id: 't1' }, automatic: true, baseline: 'b', startedAt: '', endedAt: '', state: 'failed', resumes: 0,
-  findings: ['critical route-missing table=52 dst=10.10.10.0/24'], plan: { steps: [], unresolved: [], restarts: [], notes: [] },
+  findings: ['critical route-missing table=52 dst=10.10.10.0/24'], plan: { steps: [], unresolved: [], notes: [] },
   steps: [{ id: 'restart tailscaled.service', status: 'failed', attempts: 2, startedAt: null, endedAt: null, detail: 'gave up after 2 attempts' }],
   verification: { snapshot: 's', unexpected: ['critical route-missing table=52 dst=10.10.10.0/24'], expected: [] }, owed: [], alerts: [], notes: [],
 };

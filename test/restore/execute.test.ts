@@ -11,7 +11,7 @@ const PLAN: Plan = {
     step('restart tailscaled.service', 'restart', 'tailscaled.service', ['settle']),
     step('reload nftables.service', 'reload', 'nftables.service', ['restart tailscaled.service']),
   ],
-  unresolved: [], restarts: ['tailscaled.service'], notes: [],
+  unresolved: [], notes: [],
 };
 const record = (plan = PLAN): RestoreRecord => ({
   schemaVersion: 1, id: 'r1', trigger: { kind: 'txn', id: 't1' }, automatic: true, baseline: 'b', startedAt: '', endedAt: null, state: 'running', resumes: 0,
