@@ -44,16 +44,16 @@ async function setup(args: string[]) {
   // Progress goes to stderr as JSON lines (journald-friendly); the result to stdout.
   const ctx = { ...hookContext(run, makeLog(2, process.env.APT_NETGUARD_LOG_LEVEL ?? 'warn')), state: stateDirOf(v), policyDirs: policyDirsOf(v) };
   for (const e of ctx.configErrors) process.stderr.write(`apt-netguard: config: ${e}\n`);
-  return { v, ctx };
+  const print = (x: unknown, text: string) => process.stdout.write(v.json ? `${JSON.stringify(x)}\n` : text);
+  return { v, ctx, print };
 }
 
 export async function restoreCommand(args: string[]): Promise<number> {
   if (args.includes('-h') || args.includes('--help')) return process.stdout.write(help), 0;
-  const { v, ctx } = await setup(args);
+  const { v, ctx, print } = await setup(args);
   const [runMod, journal, store, txns, fmt] = await Promise.all([
     import('../restore/run.js'), import('../restore/journal.js'), import('../snapshot/store.js'), import('../txn/store.js'), import('../restore/format.js'),
   ]);
-  const print = (x: unknown, text: string) => process.stdout.write(v.json ? `${JSON.stringify(x)}\n` : text);
   const killed = journal.loadRunning(ctx.state);
   if (killed) {
     if (v['dry-run']) return print(killed, `a restore was killed mid-way; 'apt-netguard restore' resumes it:\n${fmt.formatRecord(killed)}`), EXIT.findings;
@@ -83,12 +83,11 @@ export async function restoreCommand(args: string[]): Promise<number> {
 
 export async function restartPendingCommand(args: string[]): Promise<number> {
   if (args.includes('-h') || args.includes('--help')) return process.stdout.write(pendingHelp), 0;
-  const { v, ctx } = await setup(args);
+  const { v, ctx, print } = await setup(args);
   if (v.since) throw new UsageError('restart-pending verifies against a snapshot it takes itself; --since is for restore');
   const [runMod, store, take, txns, fmt] = await Promise.all([
     import('../restore/run.js'), import('../snapshot/store.js'), import('../snapshot/take.js'), import('../txn/store.js'), import('../restore/format.js'),
   ]);
-  const print = (x: unknown, text: string) => process.stdout.write(v.json ? `${JSON.stringify(x)}\n` : text);
   if (!txns.loadPending(ctx.state).length) return print({ state: 'nothing-to-do' }, 'no restarts owed\n'), EXIT.ok;
   await runMod.resumeKilled(ctx);
   const units = Object.keys((await import('../policy/load.js')).loadPolicy(ctx.policyDirs).policy.units);

@@ -13,7 +13,7 @@ export function routeArgv(r: RouteSpec): string[] {
 export function ruleArgv(r: RuleSpec): string[] {
   const kv = new Map(r.selector.split(' ').filter(Boolean).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)] as const));
   const out = ['ip', `-${r.family}`, 'rule', 'add', 'pref', String(r.priority)];
-  if (kv.get('not') === 'null' || kv.has('not')) out.push('not');
+  if (kv.has('not')) out.push('not');
   if (kv.has('src')) out.push('from', `${kv.get('src')}${kv.has('srclen') ? `/${kv.get('srclen')}` : ''}`);
   if (kv.has('dst')) out.push('to', `${kv.get('dst')}${kv.has('dstlen') ? `/${kv.get('dstlen')}` : ''}`);
   if (kv.has('fwmark')) out.push('fwmark', `${kv.get('fwmark')}${kv.has('fwmask') ? `/${kv.get('fwmask')}` : ''}`);

@@ -1,7 +1,6 @@
 // Where transactions live: <state>/txn/current.json while open, <state>/txn/<id>.json once closed.
 import { join } from 'node:path';
-import { ensureDir, writeFileAtomic } from '../fsutil.js';
-import { journal, readJson } from '../journal.js';
+import { journal, readJson, writeJson } from '../journal.js';
 import { TXN_SCHEMA, type Pending, type Txn } from './model.js';
 
 export const KEEP_CLOSED = 50;
@@ -19,7 +18,4 @@ export const loadClosed = (state: string, id: string): Txn | null => txns(state)
 
 export const loadPending = (state: string): Pending[] => readJson(pendingPath(state), isPending, `a schema ${TXN_SCHEMA} pending list`)?.pending ?? [];
 
-export function savePending(state: string, pending: Pending[]): void {
-  ensureDir(state);
-  writeFileAtomic(pendingPath(state), JSON.stringify({ schemaVersion: TXN_SCHEMA, pending }, null, 1));
-}
+export const savePending = (state: string, pending: Pending[]): void => writeJson(pendingPath(state), { schemaVersion: TXN_SCHEMA, pending });

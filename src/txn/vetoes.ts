@@ -2,8 +2,7 @@
 // maps the replaced libkmod) in every later MinimalSteps run, with no rule there to say "not needed".
 // So a unit vetoed by a rule stays vetoed for requests no rule decides, until it restarts.
 import { join } from 'node:path';
-import { ensureDir, writeFileAtomic } from '../fsutil.js';
-import { readJson } from '../journal.js';
+import { readJson, writeJson } from '../journal.js';
 import type { Decision } from '../policy/decide.js';
 import { REMOVED_RULE } from '../policy/decide.js';
 
@@ -33,7 +32,4 @@ export function afterRun(vetoes: readonly Veto[], decisions: readonly Decision[]
 const path = (state: string) => join(state, 'vetoes.json');
 const isDoc = (v: unknown): v is { vetoes: Veto[] } => Array.isArray((v as { vetoes?: unknown } | null)?.vetoes);
 export const loadVetoes = (state: string): Veto[] => readJson(path(state), isDoc, 'a vetoes list')?.vetoes ?? [];
-export function saveVetoes(state: string, vetoes: Veto[]): void {
-  ensureDir(state);
-  writeFileAtomic(path(state), JSON.stringify({ vetoes }, null, 1));
-}
+export const saveVetoes = (state: string, vetoes: Veto[]): void => writeJson(path(state), { vetoes });
