@@ -3,19 +3,18 @@
 // bare `systemctl restart tailscaled` + reload of the firewall unit it replaces. One run; prints
 // medians; asserts nothing. Root, and the container prerequisites (scripts/prereqs.sh).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { boot, ROOTFS } from '../test/e2e/container.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const C = join(root, 'test/container');
 const RUNS = Number(process.env.RUNS ?? 7);
-const ROOTFS = process.env.APT_NETGUARD_ROOTFS ?? '/var/tmp/apt-netguard-rootfs/bookworm';
 if (process.getuid?.() !== 0) { console.log('bench: needs root (it boots a container); not run'); process.exit(1); }
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
-const name = `ng-bench-${process.pid}`;
-const dir = `/var/tmp/${name}`;
-const inC = (...argv) => execFileSync('bash', [join(C, 'boot.sh'), 'exec', name, ...argv], { encoding: 'utf8', input: '' });
+execFileSync('bash', [join(C, 'build-rootfs.sh'), ROOTFS], { stdio: ['ignore', 'ignore', 'inherit'] });
+const c = boot('bench', null, (dir) => execFileSync('bash', [join(C, 'install-guard.sh'), dir], { stdio: 'ignore' }));
+const { name, out: inC } = c;
 // ms of a shell snippet, measured inside the container (no nsenter cost).
 const timed = (script, input = '') => {
   const r = spawnSync('bash', [join(C, 'boot.sh'), 'exec', name, 'sh', '-c', `a=$(date +%s%N); ${script}; s=$?; b=$(date +%s%N); echo $(( (b - a) / 1000 )) >&3; exit $s`],
@@ -26,11 +25,6 @@ const timed = (script, input = '') => {
 const STREAM = 'VERSION 3\nAPT::Architecture=amd64\n\ntailscale 1.0 all none < 1.1 all none /root/tailscale_1.1_all.deb\n';
 
 try {
-  execFileSync('bash', [join(C, 'build-rootfs.sh'), ROOTFS], { stdio: ['ignore', 'ignore', 'inherit'] });
-  rmSync(dir, { recursive: true, force: true });
-  execFileSync('cp', ['-a', ROOTFS, dir]);
-  execFileSync('bash', [join(C, 'install-guard.sh'), dir], { stdio: 'ignore' });
-  execFileSync('bash', [join(C, 'boot.sh'), 'start', dir, name], { stdio: 'ignore' });
   inC('sh', '-c', 'mkdir -p /etc/apt-netguard && printf "restore:\\n  max-per-hour: 60\\n" > /etc/apt-netguard/config.yaml');
   // "after networkd settles": networkd up long enough that no quiet window is owed (settle.ts).
   const up = () => Number(inC('sh', '-c', 'echo $(( $(cut -d. -f1 /proc/uptime) ))')) * 1e6 - Number(inC('systemctl', 'show', '-p', 'ActiveEnterTimestampMonotonic', '--value', 'systemd-networkd.service'));
@@ -69,6 +63,5 @@ try {
   for (const [id, xs] of Object.entries(perStep)) console.log(`    ${id.padEnd(40)} ${median(xs).toFixed(1).padStart(7)}`);
   console.log(`  runs: bare ${bare.map((x) => x.toFixed(0)).join(' ')} | guard ${guard.map((x) => x.toFixed(0)).join(' ')}`);
 } finally {
-  spawnSync('bash', [join(C, 'boot.sh'), 'stop', name], { stdio: 'ignore' });
-  rmSync(dir, { recursive: true, force: true });
+  c.stop();
 }

@@ -1,5 +1,6 @@
-// The e2e suite's container: a copy of the cached bookworm rootfs, booted with systemd-nspawn
-// (test/container/boot.sh), with apt-netguard installed from the built .deb by apt itself.
+// A container for the e2e suite, the demo, the container tests and the restore bench: a copy of the
+// cached bookworm rootfs, booted with systemd-nspawn (test/container/boot.sh). The .deb, if given,
+// is copied to /root for apt to install; test/helpers/container.ts installs the guard by hand instead.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,9 +10,10 @@ export const ROOTFS = process.env.APT_NETGUARD_ROOTFS ?? '/var/tmp/apt-netguard-
 
 // prepare(root), if given, edits the copy before it boots.
 export function boot(tag, deb, prepare) {
-  const name = `ng-e2e-${tag}-${process.pid}`;
+  const name = `ng-${tag}-${process.pid}`;
   const root = `/var/tmp/${name}`;
   rmSync(root, { recursive: true, force: true });
+  // cp -a: the rootfs holds device nodes, which fs.cpSync cannot copy.
   execFileSync('cp', ['-a', ROOTFS, root]);
   cpSync(join(C, 'scenarios'), join(root, 'root/scenarios'), { recursive: true });
   if (deb) cpSync(deb, join(root, 'root', deb.split('/').pop()));

@@ -15,7 +15,7 @@ if (process.getuid?.() !== 0) { console.error('e2e: needs root (it boots a conta
 
 const t0 = Date.now();
 execFileSync('bash', [new URL('../container/build-rootfs.sh', import.meta.url).pathname, ROOTFS], { stdio: ['ignore', 'inherit', 'inherit'] });
-const c = boot('suite', deb);
+const c = boot('e2e', deb);
 const rows = [];
 try {
   for (const [name, fn] of scenarios) {

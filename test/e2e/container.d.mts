@@ -1,0 +1,12 @@
+// Types for container.mjs, which the TypeScript container tests share with the e2e suite.
+export const ROOTFS: string;
+export interface Booted {
+  name: string;
+  root: string;
+  // Runs argv inside; returns exit status and output, never throws.
+  sh: (...argv: string[]) => { status: number | null; out: string; stdout: string };
+  // Runs argv inside and returns stdout; throws on non-zero.
+  out: (...argv: string[]) => string;
+  stop: () => void;
+}
+export function boot(tag: string, deb?: string | null, prepare?: (root: string) => void): Booted;
