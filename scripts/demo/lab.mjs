@@ -36,11 +36,12 @@ export function host(tag, deb) {
 }
 
 // Runs an apt command and says how long it took and what it exited with.
+const WATCHED = { networkd: 'systemd-networkd.service', tailscaled: 'tailscaled.service' };
 export function apt(c, argv) {
-  const before = { networkd: invocation(c, 'systemd-networkd.service'), tailscaled: invocation(c, 'tailscaled.service') };
+  const before = Object.fromEntries(Object.entries(WATCHED).map(([short, unit]) => [short, invocation(c, unit)]));
   const t0 = Date.now();
   const r = c.sh(...argv);
-  const restarted = Object.keys(before).filter((u) => invocation(c, `${u === 'networkd' ? 'systemd-networkd' : u}.service`) !== before[u]);
+  const restarted = Object.entries(WATCHED).filter(([short, unit]) => invocation(c, unit) !== before[short]).map(([short]) => short);
   return { code: r.status, s: (Date.now() - t0) / 1000, restarted, out: r.out };
 }
 
