@@ -18,17 +18,13 @@ if [ -e "$R/usr/sbin/policy-rc.d" ] && ! cmp -s "$R/usr/sbin/policy-rc.d" "$SRC/
 	mv "$R/usr/sbin/policy-rc.d" "$R/usr/sbin/policy-rc.d.apt-netguard-orig"
 fi
 install -m 755 "$SRC/hooks/policy-rc.d" "$R/usr/sbin/policy-rc.d"
-# needrestart: protected units go through restart.d (recorded, not executed, during a dpkg run);
-# override_rc = 1 per key so needrestart selects them in every mode and reaches restart.d.
-# The protected units as the policy loader itself reads them, not as a pattern over the YAML.
-units=$(APT_NETGUARD_SHIPPED_POLICIES="$SRC/policies" node "$SRC/dist/apt-netguard.mjs" policy show --json --policy-dir /nonexistent |
-	node -e 'process.stdout.write(Object.keys(JSON.parse(require("fs").readFileSync(0, "utf8")).units).join(" "))')
-{
-	echo "# apt-netguard: protected units are handed to /etc/needrestart/restart.d/<unit>."
-	for u in $units; do
-		ln -sf /usr/lib/apt-netguard/hooks/needrestart-restart "$R/etc/needrestart/restart.d/$u"
-		printf '$nrconf{override_rc}{qr(^%s$)} = 1;\n' "$(printf %s "$u" | sed 's/\./\\./g')"
-	done
-} >"$R/etc/needrestart/conf.d/apt-netguard.conf"
+# needrestart: the conf.d file and restart.d links, generated as debian/rules does, from the
+# protected units as the policy loader itself reads them.
+gen=$(mktemp -d)
+APT_NETGUARD_SHIPPED_POLICIES="$SRC/policies" node "$SRC/dist/apt-netguard.mjs" policy show --json --policy-dir /nonexistent |
+	node "$SRC/debian/gen-needrestart.mjs" "$gen"
+install -m 644 "$gen/apt-netguard.conf" "$R/etc/needrestart/conf.d/apt-netguard.conf"
+while read -r target link; do ln -sf "/$target" "$R/$link"; done <"$gen/links"
+rm -rf "$gen"
 # The maintenance-window timer, installed and left disabled (as the package ships it).
 install -m 644 "$SRC"/hooks/systemd/apt-netguard-restart-pending.* "$R/lib/systemd/system/"
