@@ -1,25 +1,45 @@
 // Bundles src/main.ts into one ESM file for Node 18.19+: hook start-up time is dominated by module loading.
 import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const outfile = new URL('../dist/apt-netguard.mjs', import.meta.url).pathname;
 
+// The program is built as a script and embedded as a string in a small ES module (src/boot/main.ts),
+// which compiles it with a V8 code cache: Node 18 and 20 cache no compiled code for ES modules.
 const result = await build({
   entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
+  write: false,
+  outfile: 'program.js',
+  bundle: true,
+  platform: 'node',
+  target: 'node18.19',
+  format: 'iife',
+  // import() of a builtin would need a module loader inside vm.Script; require() does the same here.
+  supported: { 'dynamic-import': false },
+  minify: true,
+  legalComments: 'eof',
+  define: { 'process.env.APT_NETGUARD_BUILD_VERSION': JSON.stringify(pkg.version) },
+  logLevel: 'warning',
+  metafile: true,
+});
+const program = `(function (require) { "use strict";\n${result.outputFiles[0].text}})`;
+await build({
+  entryPoints: [new URL('../src/boot/main.ts', import.meta.url).pathname],
   outfile,
   bundle: true,
   platform: 'node',
   target: 'node18.19',
   format: 'esm',
   minify: true,
-  legalComments: 'linked',
-  define: { 'process.env.APT_NETGUARD_BUILD_VERSION': JSON.stringify(pkg.version) },
-  // CommonJS deps (proper-lockfile, pino) call require(); give the ESM bundle one.
-  banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  define: {
+    __NG_PROGRAM__: JSON.stringify(program),
+    __NG_PROGRAM_HASH__: JSON.stringify(createHash('sha256').update(program).digest('hex').slice(0, 16)),
+  },
+  banner: { js: '#!/usr/bin/env node' },
   logLevel: 'warning',
-  metafile: true,
 });
 chmodSync(outfile, 0o755);
 

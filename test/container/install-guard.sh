@@ -6,7 +6,7 @@ set -euo pipefail
 R=${1:?usage: install-guard.sh ROOTFS}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 install -d "$R/usr/lib/apt-netguard/hooks" "$R/usr/share/apt-netguard/policies" "$R/etc/apt-netguard/policies.d" \
-	"$R/etc/needrestart/restart.d" "$R/etc/needrestart/conf.d" "$R/var/lib/apt-netguard"
+	"$R/etc/needrestart/restart.d" "$R/etc/needrestart/conf.d" "$R/var/lib/apt-netguard" "$R/var/cache/apt-netguard"
 install -m 755 "$SRC/dist/apt-netguard.mjs" "$R/usr/lib/apt-netguard/apt-netguard.mjs"
 ln -sf /usr/lib/apt-netguard/apt-netguard.mjs "$R/usr/bin/apt-netguard"
 install -m 755 "$SRC"/hooks/run-hook "$SRC"/hooks/pre-install-pkgs "$SRC"/hooks/needrestart-restart "$SRC"/hooks/policy-rc.d "$R/usr/lib/apt-netguard/hooks/"

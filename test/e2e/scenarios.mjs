@@ -69,7 +69,13 @@ export const scenarios = [
     check(invocation(c, 'tailscaled.service') !== ts, 'tailscaled not restarted');
     nftResolves(c);
     intact(c);
-    return `journal: ${steps(s)}; iif resolves to tailscale0`;
+    // The hooks left their code caches, and the next run of a command compiles nothing it cached.
+    const caches = c.out('sh', '-c', 'stat -c "%U %a" /var/cache/apt-netguard; ls /var/cache/apt-netguard').trim().split('\n');
+    check(caches[0] === 'root 755' && ['hook-pre-invoke', 'hook-post-invoke'].every((k) => caches.some((f) => f.startsWith(`${k}.`))), `code caches: ${caches}`);
+    const cached = () => /code cache (\w+)/.exec(c.sh('env', 'APT_NETGUARD_DEBUG=1', 'apt-netguard', 'list').out)?.[1];
+    cached();
+    check(cached() === 'hit', 'the second `apt-netguard list` did not use its code cache');
+    return `journal: ${steps(s)}; iif resolves to tailscale0; ${caches.length - 1} code caches`;
   }],
 
   ['3. NEEDRESTART_MODE=a, libc6 replaced under networkd and tailscaled', (c) => {
@@ -154,7 +160,7 @@ export const scenarios = [
     check(c.sh('test', '-e', '/etc/apt/apt.conf.d/20apt-netguard-pkgs').status === 1, 'the Pre-Install-Pkgs hook file is left');
     apt(c, 'apt-get', 'install', '-y', '--reinstall', 'hostname'); // apt works with the conffiles still there
     apt(c, 'apt-get', 'purge', '-y', 'apt-netguard');
-    const left = c.sh('sh', '-c', 'ls -d /var/lib/apt-netguard /etc/apt-netguard /etc/apt/apt.conf.d/*apt-netguard* /etc/needrestart/conf.d/apt-netguard.conf /usr/lib/apt-netguard /run/apt-netguard /run/systemd/system/*.d/50-apt-netguard.conf /usr/sbin/policy-rc.d.apt-netguard-orig /etc/systemd/system/*/apt-netguard* /var/lib/systemd/deb-systemd-helper-enabled/*apt-netguard* 2>/dev/null; find /etc/needrestart/restart.d -lname "*apt-netguard*"; dpkg-divert --list | grep apt-netguard').stdout.trim();
+    const left = c.sh('sh', '-c', 'ls -d /var/lib/apt-netguard /var/cache/apt-netguard /etc/apt-netguard /etc/apt/apt.conf.d/*apt-netguard* /etc/needrestart/conf.d/apt-netguard.conf /usr/lib/apt-netguard /run/apt-netguard /run/systemd/system/*.d/50-apt-netguard.conf /usr/sbin/policy-rc.d.apt-netguard-orig /etc/systemd/system/*/apt-netguard* /var/lib/systemd/deb-systemd-helper-enabled/*apt-netguard* 2>/dev/null; find /etc/needrestart/restart.d -lname "*apt-netguard*"; dpkg-divert --list | grep apt-netguard').stdout.trim();
     check(left === '', `left behind: ${left}`);
     apt(c, 'apt-get', 'install', '-y', '--reinstall', 'hostname');
     return `0.1.1 with tailscale 1.3 in one run: held, then ${steps(s)}, verified; remove stops an enabled timer; apt works after remove and purge; old policy-rc.d back; nothing left`;
