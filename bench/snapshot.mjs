@@ -2,8 +2,10 @@
 // Snapshot and diff cost, measured in namespaces made here (root). Prints figures; asserts nothing.
 //   small: the lab (test/lab/netns.sh setup)   large: + 50,000 routes in table 52 and 5,000 nft rules
 // Each figure is the median of RUNS wall times; every command goes through `ip netns exec` alike.
+// The bundle runs with its code cache in a scratch dir, as installed (/var/cache/apt-netguard), warmed
+// by one run; "cold" is the same snapshot with the cache turned off.
 import { spawnSync, execFileSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROBE_COMMANDS } from './commands.mjs';
@@ -20,21 +22,25 @@ if (!existsSync(BUNDLE)) { console.log('bench: run npm run build first'); proces
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const lab = (...a) => execFileSync('bash', [LAB, ...a], { stdio: ['ignore', 'ignore', 'inherit'] });
 const scratch = mkdtempSync(join(tmpdir(), 'ng-bench-'));
+const CACHE = join(scratch, 'cache');
+mkdirSync(CACHE, { mode: 0o755 });
+const WARM = { ...process.env, APT_NETGUARD_CACHE_DIR: CACHE };
+const COLD = { ...process.env, APT_NETGUARD_CACHE_DIR: '' };
 
 // Wall ms of one command inside ns, stdout to a file as the probes do it (a pipe or /dev/null would skew it).
-function wall(ns, argv) {
+function wall(ns, argv, env = WARM) {
   const out = openSync(join(scratch, 'out'), 'w');
   const t = process.hrtime.bigint();
-  const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', out, 'pipe'] });
+  const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', out, 'pipe'], env });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   closeSync(out);
   return { ms, status: r.status };
 }
-const med = (ns, argv, n = RUNS) => median(Array.from({ length: n }, () => wall(ns, argv).ms));
+const med = (ns, argv, env = WARM) => median(Array.from({ length: RUNS }, () => wall(ns, argv, env).ms));
 
 function peakRss(ns, argv) {
   if (!TIME) return null;
-  const r = spawnSync(TIME, ['-f', '%M', 'ip', 'netns', 'exec', ns, ...argv], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(TIME, ['-f', '%M', 'ip', 'netns', 'exec', ns, ...argv], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], env: WARM });
   return Number(r.stderr.trim().split('\n').at(-1)) / 1024;
 }
 
@@ -46,14 +52,15 @@ const FLOOR = join(root, 'bench/floor.mjs');
 function measure(name, ns) {
   const state = join(scratch, name);
   const snap = [process.execPath, BUNDLE, 'snapshot', '--state-dir', state];
-  wall(ns, snap); // warm the page cache once
+  wall(ns, snap); // warm the page cache and the code cache once
   const node0 = med(ns, [process.execPath, '-e', '0']);
   const probes = PROBE_COMMANDS.map((c) => ({ cmd: c.join(' '), ms: med(ns, c) })).sort((a, b) => b.ms - a.ms);
   const floor = med(ns, [process.execPath, FLOOR, scratch]);
   const snapshot = med(ns, snap);
+  const cold = med(ns, snap, COLD);
   const rss = Math.max(...Array.from({ length: 3 }, () => peakRss(ns, snap) ?? 0));
   const files = readdirSync(join(state, 'snapshots')).filter((f) => f.endsWith('.json')).sort();
-  return { name, node0, slowest: probes[0], floor, snapshot, rss, bytes: statSync(join(state, 'snapshots', files.at(-1))).size, state, files };
+  return { name, node0, slowest: probes[0], floor, snapshot, cold, rss, bytes: statSync(join(state, 'snapshots', files.at(-1))).size, state, files };
 }
 
 const rows = [];
@@ -70,20 +77,24 @@ try {
   execFileSync('bash', ['-c', `for i in $(seq 0 999); do echo "route del throw 10.128.$((i>>8)).$((i&255))/32 table 52"; done | ip netns exec ${ns} ip -batch -`]);
   wall(ns, [process.execPath, BUNDLE, 'snapshot', '--state-dir', large.state, '--label', 'post']);
   const b = join(large.state, 'snapshots', readdirSync(join(large.state, 'snapshots')).filter((f) => f.endsWith('-post.json'))[0]);
-  const diffMs = med(ns, [process.execPath, BUNDLE, 'diff', a, b, '--json']);
+  const diffArgv = [process.execPath, BUNDLE, 'diff', a, b, '--json'];
+  wall(ns, diffArgv);
+  const diffMs = med(ns, diffArgv);
+  const diffCold = med(ns, diffArgv, COLD);
   // diff exits 1 when it finds something, which it must here.
   const d = spawnSync(process.execPath, [BUNDLE, 'diff', a, b, '--json'], { encoding: 'utf8', maxBuffer: 64e6 });
   const findings = JSON.parse(d.stdout).findings.length;
 
   console.log(`apt-netguard snapshot bench: node ${process.version}, ${RUNS} runs each, medians in ms (wall, via ip netns exec)\n`);
-  console.log('size   node -e 0  slowest probe command                 floor**  snapshot  ratio*  target  peak RSS  snapshot file');
+  console.log('size   node -e 0  slowest probe command                 floor**  cold***  snapshot  ratio*  target  peak RSS  snapshot file');
   for (const r of rows) {
     const ratio = r.snapshot / (r.node0 + r.slowest.ms);
-    console.log(`${r.name.padEnd(6)} ${r.node0.toFixed(1).padStart(9)}  ${`${r.slowest.ms.toFixed(1)} ${r.slowest.cmd}`.padEnd(37)} ${r.floor.toFixed(1).padStart(7)}  ${r.snapshot.toFixed(1).padStart(8)}  ${ratio.toFixed(2).padStart(6)}  ≤ 1.30  ${r.rss ? `${r.rss.toFixed(0)} MB` : 'n/a'.padStart(6)}  ${(r.bytes / 1e6).toFixed(2)} MB`);
+    console.log(`${r.name.padEnd(6)} ${r.node0.toFixed(1).padStart(9)}  ${`${r.slowest.ms.toFixed(1)} ${r.slowest.cmd}`.padEnd(37)} ${r.floor.toFixed(1).padStart(7)}  ${r.cold.toFixed(1).padStart(7)}  ${r.snapshot.toFixed(1).padStart(8)}  ${ratio.toFixed(2).padStart(6)}  ≤ 1.30  ${r.rss ? `${r.rss.toFixed(0)} MB` : 'n/a'.padStart(6)}  ${(r.bytes / 1e6).toFixed(2)} MB`);
   }
   console.log('* ratio = snapshot / (node -e 0 + slowest probe command)');
   console.log('** floor = node plus bare child_process.spawn of the 7 probe commands (bench/floor.mjs): no execa, parse or write');
-  console.log(`\ndiff of two large snapshots (CLI, whole process, ${findings} findings): ${diffMs.toFixed(1)} ms  (target ≤ 150)`);
+  console.log('*** cold = the same snapshot with the code cache off (APT_NETGUARD_CACHE_DIR=): what the first run of a command pays');
+  console.log(`\ndiff of two large snapshots (CLI, whole process, ${findings} findings): ${diffMs.toFixed(1)} ms  (target ≤ 150); cold ${diffCold.toFixed(1)}`);
   console.log(`peak RSS target at large size: ≤ 120 MB${TIME ? '' : ' (install GNU time to measure)'}`);
 } finally {
   lab('teardown', ns);
