@@ -22,6 +22,13 @@ describe('snapshot store', () => {
     expect(loadSnapshot(resolveRef(dir, ids[0]!)).id).toBe('2026-01-01T00-00-01-000Z-pre');
   });
 
+  it('round-trips text that is not ASCII (a host name, an nft comment)', async () => {
+    const dir = tmp();
+    const s = { ...snap(4), host: 'zürich-gw-✓' };
+    await saveSnapshot(dir, s);
+    expect(loadSnapshot(resolveRef(dir, 'latest')).host).toBe('zürich-gw-✓');
+  });
+
   it('keeps only the newest N', async () => {
     const dir = tmp();
     for (let i = 0; i < 6; i++) await saveSnapshot(dir, snap(i), 4);
