@@ -1,17 +1,17 @@
-// Crash-safe file writes and the state-dir lock.
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+// Crash-safe file writes, and who may be trusted to have written a file (the lock is in lock.ts,
+// so that the bundle's outer module can use these without loading proper-lockfile).
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { StateError, messageOf } from './errors.js';
 
 // temp file in the same dir, fsync, rename, fsync the dir: a reader sees the old file or the new one, never half.
-export function writeFileAtomic(path: string, data: string, mode = 0o640): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o640): void {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   let fd = -1;
   try {
     fd = openSync(tmp, 'wx', mode);
-    const buf = Buffer.from(data);
+    const buf = typeof data === 'string' ? Buffer.from(data) : data;
     let off = 0;
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
     fsyncSync(fd);
@@ -43,24 +43,10 @@ export function ensureDir(dir: string, mode = 0o750): void {
   }
 }
 
-// Holds `<dir>/.lock` around fn. A holder killed with SIGKILL leaves a lock that goes stale after 10 s.
-export async function withLock<T>(dir: string, fn: () => Promise<T> | T): Promise<T> {
-  ensureDir(dir);
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(dir, {
-      lockfilePath: join(dir, '.lock'),
-      stale: 10_000,
-      retries: { retries: 60, factor: 1, minTimeout: 250, maxTimeout: 250 },
-      // A compromised lock (mtime not refreshable) must not crash a hook from a timer callback.
-      onCompromised: () => {},
-    });
-  } catch (err) {
-    throw new StateError(`cannot lock ${dir}: ${messageOf(err)}`);
-  }
-  try {
-    return await fn();
-  } finally {
-    await release().catch(() => {});
-  }
+// Why a root tool must not trust this file or dir, or null: whoever can write it decides what
+// apt-netguard refuses, or runs (a code cache). `st` from lstat when a symlink must not pass.
+export function untrusted(path: string, uid: number, st: Pick<Stats, 'uid' | 'mode'> = statSync(path)): string | null {
+  if (st.uid !== uid) return `owned by uid ${st.uid}, not ${uid === 0 ? 'root' : uid}; chown root:root ${path}`;
+  if (st.mode & 0o022) return `writable by group or others (mode ${(st.mode & 0o777).toString(8)}); chmod go-w ${path}`;
+  return null;
 }

@@ -1,8 +1,9 @@
 // A V8 code cache for the bundle. Node 18 and 20 have no compile cache for ES modules
 // (module.enableCompileCache came in 22.1), and compiling the bundle's functions was a third of a
 // snapshot's wall time (bench/snapshot.mjs, 2026-11). The cache holds what one run compiled.
-import { closeSync, fsyncSync, lstatSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { lstatSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { untrusted, writeFileAtomic } from '../fsutil.js';
 
 export const DEFAULT_CACHE_DIR = '/var/cache/apt-netguard';
 
@@ -18,20 +19,17 @@ export function cacheKey(argv: readonly string[]): string {
 // bundle's content hash is in the name: a rebuilt bundle of the same length must not load old code.
 export const cacheFile = (dir: string, key: string, hash: string) => join(dir, `${key}.${hash}.v8`);
 
-interface Owner {
-  uid: number;
-  mode: number;
+// A cache is code that runs as root: a real dir and file (lstat: no symlinks), the euid's own, and
+// writable by nobody else (the same rule as policy files).
+function usable(path: string, euid: number, kind: 'dir' | 'file'): boolean {
+  const st = lstatSync(path);
+  return (kind === 'dir' ? st.isDirectory() : st.isFile()) && untrusted(path, euid, st) === null;
 }
-// A cache is code that runs as root: only the euid's own, and writable by nobody else.
-export const trusted = (st: Owner, euid: number) => st.uid === euid && (st.mode & 0o022) === 0;
 
 // The cached data, or undefined when absent or not trusted (then the bundle compiles as usual).
 export function readCache(file: string, euid: number): Buffer | undefined {
   try {
-    const dir = lstatSync(join(file, '..'));
-    const st = lstatSync(file);
-    if (!dir.isDirectory() || !trusted(dir, euid) || !st.isFile() || !trusted(st, euid)) return undefined;
-    return readFileSync(file);
+    return usable(dirname(file), euid, 'dir') && usable(file, euid, 'file') ? readFileSync(file) : undefined;
   } catch {
     return undefined;
   }
@@ -40,19 +38,10 @@ export function readCache(file: string, euid: number): Buffer | undefined {
 // Atomic, like every file the guard writes; drops caches of other bundles. Only into a trusted dir
 // that exists: the package makes it, a checkout run as root does not spill into /var/cache.
 export function writeCache(file: string, data: Buffer, hash: string, euid: number): boolean {
-  const dir = join(file, '..');
+  const dir = dirname(file);
   try {
-    const st = lstatSync(dir);
-    if (!st.isDirectory() || !trusted(st, euid)) return false;
-    const tmp = join(dir, `.${process.pid}.tmp`);
-    const fd = openSync(tmp, 'w', 0o644);
-    try {
-      writeSync(fd, data);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
+    if (!usable(dir, euid, 'dir')) return false;
+    writeFileAtomic(file, data, 0o644);
     for (const f of readdirSync(dir)) if (f.endsWith('.v8') && !f.endsWith(`.${hash}.v8`)) rmSync(join(dir, f), { force: true });
     return true;
   } catch {

@@ -1,6 +1,6 @@
 // Reads /etc/apt-netguard/config.yaml (fs only); a missing file is the defaults, a broken one too, with errors.
 import { existsSync, readFileSync } from 'node:fs';
-import { untrusted } from '../policy/load.js';
+import { untrusted } from '../fsutil.js';
 import { formatProblem } from '../policy/validate.js';
 import { defaultConfig, type Config } from './model.js';
 import { validateConfig } from './validate.js';

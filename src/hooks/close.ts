@@ -2,7 +2,7 @@
 import { diff } from '../diff/index.js';
 import { isUnexpected, recreatedLinks } from '../restore/verify.js';
 import { findingLine } from '../format.js';
-import { withLock } from '../fsutil.js';
+import { withLock } from '../lock.js';
 import { messageOf } from '../errors.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/model.js';

@@ -1,6 +1,6 @@
 // DPkg::Pre-Invoke and DPkg::Pre-Install-Pkgs: snapshot, open the transaction, decide, arm.
 import { changesByPackage, parseHookInfo, type PkgChange } from '../apt/hookinfo.js';
-import { withLock } from '../fsutil.js';
+import { withLock } from '../lock.js';
 import { decide } from '../policy/decide.js';
 import { loadPolicy } from '../policy/load.js';
 import { makeId } from '../snapshot/model.js';

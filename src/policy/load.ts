@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { mergeFragments, type Policy, type PolicyFragment } from './model.js';
 import { formatProblem, validatePolicy, type Problem } from './validate.js';
 import { topoOrder } from './order.js';
+import { untrusted } from '../fsutil.js';
 
 export const SHIPPED_DIR = '/usr/share/apt-netguard/policies';
 export const ADMIN_DIR = '/etc/apt-netguard/policies.d';
@@ -31,14 +32,6 @@ export function defaultDirs(env = process.env): PolicyDirs {
     admin: env.APT_NETGUARD_POLICIES_D ?? ADMIN_DIR,
     trustedUid: 0,
   };
-}
-
-// Why a root tool must not trust this file or dir, or null: whoever can write it decides what apt-netguard refuses.
-export function untrusted(path: string, uid: number): string | null {
-  const st = statSync(path);
-  if (st.uid !== uid) return `owned by uid ${st.uid}, not ${uid === 0 ? 'root' : uid}; chown root:root ${path}`;
-  if (st.mode & 0o022) return `writable by group or others (mode ${(st.mode & 0o777).toString(8)}); chmod go-w ${path}`;
-  return null;
 }
 
 interface Read {

@@ -1,7 +1,7 @@
 // The imperative shell around the planner and executor: gather inputs, journal, execute, verify, alert.
 import { diff } from '../diff/index.js';
 import { findingLine } from '../format.js';
-import { withLock } from '../fsutil.js';
+import { withLock } from '../lock.js';
 import type { HookContext } from '../hooks/context.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/model.js';

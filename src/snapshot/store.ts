@@ -3,7 +3,8 @@ import { isAscii } from 'node:buffer';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, messageOf } from '../errors.js';
-import { ensureDir, withLock, writeFileAtomic } from '../fsutil.js';
+import { ensureDir, writeFileAtomic } from '../fsutil.js';
+import { withLock } from '../lock.js';
 import { SCHEMA_VERSION, type Snapshot } from './model.js';
 
 export const DEFAULT_STATE_DIR = '/var/lib/apt-netguard';

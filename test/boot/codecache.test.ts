@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cacheFile, cacheKey, readCache, trusted, writeCache } from '../../src/boot/codecache.js';
+import { cacheFile, cacheKey, readCache, writeCache } from '../../src/boot/codecache.js';
+import { untrusted } from '../../src/fsutil.js';
 import { BUNDLE } from '../helpers/netns.js';
 import { scratch } from '../helpers/scratch.js';
 
@@ -21,7 +22,7 @@ describe('cacheKey', () => {
   ])('%j → %s', (argv, key) => expect(cacheKey(argv)).toBe(key));
 });
 
-describe('trusted', () => {
+describe('untrusted (the rule caches share with policy files)', () => {
   it.each([
     [{ uid: 0, mode: 0o40755 }, 0, true],
     [{ uid: 0, mode: 0o100644 }, 0, true],
@@ -29,7 +30,7 @@ describe('trusted', () => {
     [{ uid: 0, mode: 0o40775 }, 0, false],
     [{ uid: 0, mode: 0o100646 }, 0, false],
     [{ uid: 1000, mode: 0o40700 }, 1000, true],
-  ])('%j for euid %i → %s', (st, euid, ok) => expect(trusted(st, euid)).toBe(ok));
+  ])('%j for euid %i → trusted %s', (st, euid, ok) => expect(untrusted('/x', euid, st) === null).toBe(ok));
 });
 
 const euid = process.geteuid!();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listSnapshotIds, loadSnapshot, resolveRef, saveSnapshot, snapshotsDir } from '../../src/snapshot/store.js';
 import { makeId } from '../../src/snapshot/model.js';
-import { withLock } from '../../src/fsutil.js';
+import { withLock } from '../../src/lock.js';
 import { InputError } from '../../src/errors.js';
 import { snapshotFromLab } from '../helpers/snapshots.js';
 import { scratch } from '../helpers/scratch.js';
