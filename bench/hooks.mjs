@@ -5,13 +5,13 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { median } from './median.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const BUNDLE = join(root, 'dist/apt-netguard.mjs');
 const RUNS = Number(process.env.RUNS ?? 11);
 if (process.getuid?.() !== 0) { console.log('bench: needs root (it creates a network namespace); not run'); process.exit(1); }
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const scratch = mkdtempSync(join(tmpdir(), 'ng-bench-hooks-'));
 const ns = `ngbenchh-${process.pid}`;
 const policiesD = join(scratch, 'policies.d');

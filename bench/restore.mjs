@@ -5,13 +5,13 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { boot, ROOTFS } from '../test/e2e/container.mjs';
+import { median } from './median.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const C = join(root, 'test/container');
 const RUNS = Number(process.env.RUNS ?? 7);
 if (process.getuid?.() !== 0) { console.log('bench: needs root (it boots a container); not run'); process.exit(1); }
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 execFileSync('bash', [join(C, 'build-rootfs.sh'), ROOTFS], { stdio: ['ignore', 'ignore', 'inherit'] });
 const c = boot('bench', null, (dir) => execFileSync('bash', [join(C, 'install-guard.sh'), dir], { stdio: 'ignore' }));
 const { name, out: inC } = c;

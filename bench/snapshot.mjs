@@ -9,6 +9,7 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROBE_COMMANDS } from './commands.mjs';
+import { median } from './median.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const BUNDLE = join(root, 'dist/apt-netguard.mjs');
@@ -19,7 +20,6 @@ const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 if (process.getuid?.() !== 0) { console.log('bench: needs root (it creates network namespaces); not run'); process.exit(1); }
 if (!existsSync(BUNDLE)) { console.log('bench: run npm run build first'); process.exit(1); }
 
-const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const lab = (...a) => execFileSync('bash', [LAB, ...a], { stdio: ['ignore', 'ignore', 'inherit'] });
 const scratch = mkdtempSync(join(tmpdir(), 'ng-bench-'));
 const CACHE = join(scratch, 'cache');
