@@ -3,7 +3,6 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../errors.js';
 import { DEFAULT_STATE_DIR } from '../snapshot/store.js';
 import type { ProbeContext } from '../probes/types.js';
-import { defaultDirs, type PolicyDirs } from '../policy/load.js';
 
 // The units a snapshot asks systemd about until policies name them (issue #3).
 export const DEFAULT_UNITS = ['systemd-networkd.service', 'tailscaled.service', 'nftables.service'];
@@ -41,14 +40,4 @@ export function positiveInt(name: string, v: unknown, dflt: number): number {
 
 export function probeContext(v: { unit?: string[] | undefined; timeout?: string | undefined }): ProbeContext {
   return { units: v.unit?.length ? v.unit : DEFAULT_UNITS, timeoutMs: positiveInt('timeout', v.timeout, 10_000) };
-}
-
-export const POLICY_FLAGS = {
-  'policy-dir': { type: 'string' },
-} as const;
-
-export function policyDirsOf(v: { 'policy-dir'?: string | boolean | (string | boolean)[] | undefined }): PolicyDirs {
-  const flag = v['policy-dir'];
-  const dirs = defaultDirs();
-  return typeof flag === 'string' ? { ...dirs, admin: flag } : dirs;
 }

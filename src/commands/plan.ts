@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { changesByPackage, parseHookInfo } from '../apt/hookinfo.js';
 import { decide, type PlanDecisions } from '../policy/decide.js';
-import { COMMON, parse, policyDirsOf, POLICY_FLAGS } from './options.js';
+import { COMMON, parse } from './options.js';
+import { policyDirsOf, POLICY_FLAGS } from './policyflags.js';
 import { loadPolicy } from '../policy/load.js';
 
 export const help = `Usage: apt-netguard plan [--json] < STREAM

@@ -2,7 +2,8 @@
 import { InputError, UsageError } from '../errors.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/model.js';
-import { COMMON, parse, policyDirsOf, POLICY_FLAGS } from './options.js';
+import { COMMON, parse } from './options.js';
+import { policyDirsOf, POLICY_FLAGS } from './policyflags.js';
 
 export const help = `Usage: apt-netguard policy check | show [--json]
 

@@ -1,7 +1,8 @@
 // `apt-netguard restore` and `apt-netguard restart-pending`: the ordered restore, by hand or from a timer.
 import { resolve } from 'node:path';
 import { EXIT, InputError, UsageError } from '../errors.js';
-import { COMMON, parse, policyDirsOf, POLICY_FLAGS, stateDirOf } from './options.js';
+import { COMMON, parse, stateDirOf } from './options.js';
+import { policyDirsOf, POLICY_FLAGS } from './policyflags.js';
 
 export const help = `Usage: apt-netguard restore [--dry-run] [--json] [--since SNAPSHOT]
 

@@ -33,7 +33,10 @@ export async function snapshotCommand(args: string[]): Promise<number> {
   if (label !== null && !LABEL_RE.test(label)) throw new UsageError(`--label must match ${LABEL_RE.source}`);
   const keep = positiveInt('keep', v.keep, DEFAULT_KEEP);
   const { run } = await import('../exec.js');
-  const snap = await takeSnapshot(run, probeContext(v), label);
+  const taking = takeSnapshot(run, probeContext(v), label);
+  // The probe commands are all spawned by now; the lock module initialises while they run.
+  if (!v.out) void import('../lock.js');
+  const snap = await taking;
   let path: string;
   if (v.out) {
     writeFileAtomic(v.out, JSON.stringify(snap));

@@ -4,7 +4,6 @@ import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, messageOf } from '../errors.js';
 import { ensureDir, writeFileAtomic } from '../fsutil.js';
-import { withLock } from '../lock.js';
 import { SCHEMA_VERSION, type Snapshot } from './model.js';
 
 export const DEFAULT_STATE_DIR = '/var/lib/apt-netguard';
@@ -16,6 +15,8 @@ export const snapshotsDir = (stateDir: string) => join(stateDir, 'snapshots');
 export async function saveSnapshot(stateDir: string, snap: Snapshot, keep = DEFAULT_KEEP): Promise<string> {
   const dir = snapshotsDir(stateDir);
   ensureDir(dir);
+  // Loaded here, not at start-up: proper-lockfile's init is off the path to the first probe spawn.
+  const { withLock } = await import('../lock.js');
   return withLock(stateDir, () => {
     const path = join(dir, `${snap.id}.json`);
     writeFileAtomic(path, JSON.stringify(snap));
