@@ -1,5 +1,6 @@
 // Links, addresses, rules and routes. Interfaces are identified by name, never by index.
-import type { LinksState, RoutesState, RulesState, Route, Rule } from '../probes/index.js';
+import type { LinksState, RoutesState, RulesState, Rule } from '../probes/index.js';
+import { decodeRoute, routeKeyOf, routeTableOf } from '../probes/routes.js';
 import { keyedDiff, type Finding, type Severity } from './findings.js';
 
 // tailscaled's table and rule priorities (wgengine/router): losing these cuts the tailnet.
@@ -37,23 +38,18 @@ export function diffRules(a: RulesState, b: RulesState): Finding[] {
   ];
 }
 
-// Protocol is left out of the key: the same route re-added by another daemon is the same route.
-const routeKey = (r: Route) => `${r.family}|${r.table}|${r.type}|${r.dst}|${r.dev ?? ''}|${r.gateway ?? ''}|${r.metric ?? 0}`;
-const sameRoute = (a: Route, b: Route) =>
-  a.dst === b.dst && a.type === b.type && a.dev === b.dev && a.gateway === b.gateway && (a.metric ?? 0) === (b.metric ?? 0) && a.table === b.table && a.family === b.family;
-
 // ip dumps a table's routes together; grouping keeps one table's reordering from spoiling the rest.
-function byTable(routes: readonly Route[]): Map<string, Route[]> {
-  const out = new Map<string, Route[]>();
-  let cur: Route[] = [];
-  let last: Route | null = null;
+function byTable(routes: readonly string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let cur: string[] = [];
+  let last = '\0';
   for (const r of routes) {
-    if (r.family !== last?.family || r.table !== last.table) {
-      const k = `${r.family}|${r.table}`;
-      cur = out.get(k) ?? [];
-      out.set(k, cur);
+    // Same family and table as the previous line: no new string for this one.
+    if (!(r.startsWith(last) && r.charCodeAt(last.length) === 32)) {
+      last = routeTableOf(r);
+      cur = out.get(last) ?? [];
+      out.set(last, cur);
     }
-    last = r;
     cur.push(r);
   }
   return out;
@@ -62,17 +58,17 @@ function byTable(routes: readonly Route[]): Map<string, Route[]> {
 export function diffRoutes(a: RoutesState, b: RoutesState): Finding[] {
   const ga = byTable(a.routes);
   const gb = byTable(b.routes);
-  const missing: Route[] = [];
-  const added: Route[] = [];
+  const missing: string[] = [];
+  const added: string[] = [];
   for (const k of new Set([...ga.keys(), ...gb.keys()])) {
-    const d = keyedDiff(ga.get(k) ?? [], gb.get(k) ?? [], routeKey, sameRoute);
+    const d = keyedDiff(ga.get(k) ?? [], gb.get(k) ?? [], routeKeyOf, (x, y) => x === y || routeKeyOf(x) === routeKeyOf(y));
     missing.push(...d.missing);
     added.push(...d.added);
   }
-  const f = (kind: 'route-missing' | 'route-added', severity: Severity, r: Route): Finding =>
-    ({ kind, severity, family: r.family, table: r.table, dst: r.dst, type: r.type, dev: r.dev ?? null, gateway: r.gateway ?? null, metric: r.metric ?? 0 });
-  return [
-    ...missing.map((r) => f('route-missing', r.table === TAILSCALE_TABLE ? 'critical' : 'warning', r)),
-    ...added.map((r) => f('route-added', 'info', r)),
-  ];
+  const f = (kind: 'route-missing' | 'route-added', line: string): Finding => {
+    const r = decodeRoute(line);
+    const severity: Severity = kind === 'route-added' ? 'info' : r.table === TAILSCALE_TABLE ? 'critical' : 'warning';
+    return { kind, severity, family: r.family, table: r.table, dst: r.dst, type: r.type, dev: r.dev ?? null, gateway: r.gateway ?? null, metric: r.metric ?? 0 };
+  };
+  return [...missing.map((r) => f('route-missing', r)), ...added.map((r) => f('route-added', r))];
 }

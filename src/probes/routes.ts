@@ -8,14 +8,17 @@ export interface Route {
   // unicast, throw, unreachable, blackhole, prohibit, local, broadcast, multicast…
   type: string;
   dst: string;
-  // Absent rather than null: a host with 50k routes stores a third less (bench/).
   dev?: string;
   gateway?: string;
   protocol?: string;
   metric?: number;
 }
+// Each route is one line, `family table type dst dev gateway metric protocol`, an absent field an
+// empty token: `4 52 throw 10.10.10.0/24   0 `. A host with 50,000 routes stores 1.3 MB instead of
+// 3.2 MB of objects, and loads and diffs them without making 50,000 objects (bench/, 2026-11).
+// No field can hold a space: ip(8) prints none, and the kernel refuses one in a link name.
 export interface RoutesState {
-  routes: Route[];
+  routes: string[];
 }
 
 export const probe: Probe<RoutesState> = {
@@ -30,22 +33,38 @@ export const probe: Probe<RoutesState> = {
   },
 };
 
-function parseFamily(text: string | null | undefined, family: 4 | 6): Route[] {
-  const out: Route[] = [];
+function parseFamily(text: string | null | undefined, family: 4 | 6): string[] {
+  const out: string[] = [];
   for (const r of jsonArray(text, `ip -${family} route`)) {
     if (!isObj(r)) continue;
     const dst = str(r.dst);
     if (dst === undefined) continue;
     // ip omits `table` for main and `type` for unicast.
-    const route: Route = { family, table: str(r.table) ?? (num(r.table) !== undefined ? String(r.table) : 'main'), type: str(r.type) ?? 'unicast', dst };
-    const [dev, gateway, protocol, metric] = [str(r.dev), str(r.gateway), str(r.protocol), num(r.metric)];
-    if (dev !== undefined) route.dev = dev;
-    if (gateway !== undefined) route.gateway = gateway;
-    if (protocol !== undefined) route.protocol = protocol;
-    if (metric) route.metric = metric;
-    out.push(route);
+    const table = str(r.table) ?? (num(r.table) !== undefined ? String(r.table) : 'main');
+    out.push(`${family} ${table} ${str(r.type) ?? 'unicast'} ${dst} ${str(r.dev) ?? ''} ${str(r.gateway) ?? ''} ${num(r.metric) ?? 0} ${str(r.protocol) ?? ''}`);
   }
   return out;
 }
+
+export function encodeRoute(r: Route): string {
+  return `${r.family} ${r.table} ${r.type} ${r.dst} ${r.dev ?? ''} ${r.gateway ?? ''} ${r.metric ?? 0} ${r.protocol ?? ''}`;
+}
+
+export function decodeRoute(line: string): Route {
+  const [family, table = '', type = '', dst = '', dev, gateway, metric, protocol] = line.split(' ');
+  const r: Route = { family: family === '6' ? 6 : 4, table, type, dst };
+  if (dev) r.dev = dev;
+  if (gateway) r.gateway = gateway;
+  if (protocol) r.protocol = protocol;
+  if (Number(metric)) r.metric = Number(metric);
+  return r;
+}
+
+// What makes two routes the same route: all but the protocol (the last field), so a route
+// re-added by another daemon is the same route.
+export const routeKeyOf = (line: string): string => line.slice(0, line.lastIndexOf(' '));
+
+// `4 52`: family and table, the first two fields.
+export const routeTableOf = (line: string): string => line.slice(0, line.indexOf(' ', line.indexOf(' ') + 1));
 
 export const read = (run: Run, ctx: ProbeContext) => readProbe(probe, run, ctx);

@@ -3,7 +3,8 @@ import { probes, type ProbeName } from '../probes/index.js';
 import type { LinksState, NftState, RoutesState, RulesState, SocketsState, SystemdState, TailscaleState } from '../probes/index.js';
 import type { Run } from '../exec.js';
 import type { ProbeContext } from '../probes/types.js';
-import { routeKey, routeSpec, ruleKey } from './facts.js';
+import { routeKeyOf } from '../probes/routes.js';
+import { routeKey, ruleKey } from './facts.js';
 import type { Check } from './model.js';
 
 export interface Live {
@@ -38,7 +39,7 @@ export function unmet(c: Check, s: Live): string | null {
       return s.tailscale.backendState === 'Running' ? null : `tailscale BackendState is ${s.tailscale.backendState}`;
     case 'routes-present': {
       if (!s.routes) return missing('routes');
-      const have = new Set(s.routes.routes.map((r) => routeKey(routeSpec(r))));
+      const have = new Set(s.routes.routes.map(routeKeyOf));
       const lost = c.routes.filter((r) => !have.has(routeKey(r)));
       return lost.length ? `${lost.length} routes still missing, e.g. ${lost[0]!.type} ${lost[0]!.dst} table ${lost[0]!.table}` : null;
     }

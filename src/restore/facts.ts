@@ -1,4 +1,5 @@
 // What the planner needs to know about the baseline snapshot, pulled out once (pure).
+import { decodeRoute, routeTableOf } from '../probes/routes.js';
 import type { Snapshot } from '../snapshot/model.js';
 import { TS_IF, TS_TABLE, isTailscaleRule, type RouteSpec, type RuleSpec } from './model.js';
 
@@ -23,7 +24,7 @@ export function baselineOf(s: Snapshot): Baseline {
     tailscaleRunning: ts?.backendState === 'Running',
     tailscaleIPs: ts?.selfIPs ?? links.find((l) => l.ifname === TS_IF)?.addresses.map((a) => a.local) ?? [],
     tsLinkPresent: links.some((l) => l.ifname === TS_IF),
-    table52: p.routes.status === 'ok' ? p.routes.data.routes.filter((r) => r.table === TS_TABLE).map(routeSpec) : [],
+    table52: p.routes.status === 'ok' ? p.routes.data.routes.filter((r) => routeTableOf(r).endsWith(` ${TS_TABLE}`)).map((r) => routeSpec(decodeRoute(r))) : [],
     tsRules: p.rules.status === 'ok' ? p.rules.data.rules.filter(isTailscaleRule).map(({ family, priority, table, selector }) => ({ family, priority, table, selector })) : [],
     nftTsMatches: p.nft.status === 'ok' ? p.nft.data.rules.flatMap((r) => r.ifMatches).filter((m) => m.value === TS_IF).length : 0,
   };
@@ -33,5 +34,6 @@ export function routeSpec(r: { family: 4 | 6; table: string; type: string; dst: 
   return { family: r.family, table: r.table, type: r.type, dst: r.dst, dev: r.dev ?? null, gateway: r.gateway ?? null, metric: r.metric ?? 0 };
 }
 
-export const routeKey = (r: RouteSpec) => `${r.family}|${r.table}|${r.type}|${r.dst}|${r.dev ?? ''}|${r.gateway ?? ''}|${r.metric}`;
+// The same key as routeKeyOf gives a stored route line.
+export const routeKey = (r: RouteSpec) => `${r.family} ${r.table} ${r.type} ${r.dst} ${r.dev ?? ''} ${r.gateway ?? ''} ${r.metric}`;
 export const ruleKey = (r: RuleSpec) => `${r.family}|${r.priority}|${r.table}|${r.selector}`;

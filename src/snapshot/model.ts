@@ -1,7 +1,8 @@
 // The versioned snapshot document: what every probe said at one moment on one host.
 import type { probes, ProbeName } from '../probes/index.js';
 
-export const SCHEMA_VERSION = 1;
+// 2: routes are lines (probes/routes.ts), not objects. Version 1 files still load (store.ts).
+export const SCHEMA_VERSION = 2;
 
 export type ProbeResults = { [K in ProbeName]: Awaited<ReturnType<(typeof probes)[K]['read']>> };
 

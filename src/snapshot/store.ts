@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, messageOf } from '../errors.js';
 import { ensureDir, writeFileAtomic } from '../fsutil.js';
+import { encodeRoute, type Route } from '../probes/routes.js';
 import { SCHEMA_VERSION, type Snapshot } from './model.js';
 
 export const DEFAULT_STATE_DIR = '/var/lib/apt-netguard';
@@ -63,6 +64,16 @@ export function loadSnapshot(path: string): Snapshot {
     throw new InputError(`${path}: not JSON: ${messageOf(err)}`);
   }
   const v = (doc as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (v === 1) return fromV1(doc as V1);
   if (v !== SCHEMA_VERSION) throw new InputError(`${path}: schemaVersion ${String(v)} is not ${SCHEMA_VERSION}; take a new snapshot`);
   return doc as Snapshot;
+}
+
+// A version-1 snapshot (routes as objects): the pre-upgrade snapshot of a guard that upgrades
+// itself was written by the old version, and its post-upgrade diff must still work.
+type V1 = Omit<Snapshot, 'schemaVersion'> & { schemaVersion: 1 };
+function fromV1(doc: V1): Snapshot {
+  const routes = doc.probes.routes as { status: string; data?: { routes: unknown[] } };
+  if (routes.status === 'ok' && routes.data) routes.data.routes = routes.data.routes.map((r) => encodeRoute(r as Route));
+  return { ...doc, schemaVersion: SCHEMA_VERSION };
 }

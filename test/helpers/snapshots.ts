@@ -19,7 +19,7 @@ export function snapshotFromLab(dir: string, extra: Partial<ProbeResults> = {}):
     sockets: ok(probes.sockets.probe.parse([f('ss.txt')])),
     ...extra,
   };
-  return { schemaVersion: 1, id: dir, label: null, host: 'lab', takenAt: '2026-11-22T00:00:00.000Z', probes: p };
+  return { schemaVersion: 2, id: dir, label: null, host: 'lab', takenAt: '2026-11-22T00:00:00.000Z', probes: p };
 }
 
 // A deep copy with `edit` applied to one probe's data.

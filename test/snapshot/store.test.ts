@@ -8,6 +8,9 @@ import { withLock } from '../../src/lock.js';
 import { InputError } from '../../src/errors.js';
 import { snapshotFromLab } from '../helpers/snapshots.js';
 import { scratch } from '../helpers/scratch.js';
+import { fixture } from '../helpers/fixtures.js';
+import { diff } from '../../src/diff/index.js';
+import { encodeRoute, type Route } from '../../src/probes/routes.js';
 
 const tmp = () => scratch('ng-store-');
 const snap = (i: number) => ({ ...snapshotFromLab('bookworm-netns'), id: makeId(new Date(Date.UTC(2026, 0, 1, 0, 0, i)), i % 2 ? 'pre' : null) });
@@ -63,6 +66,19 @@ describe('snapshot store', () => {
     const d = tmp();
     expect(() => loadSnapshot(make(d))).toThrow(InputError);
     expect(() => loadSnapshot(make(d))).toThrow(msg);
+  });
+
+  // A guard that upgrades itself diffs the old version's pre-upgrade snapshot against its own.
+  it('loads a schema-1 snapshot written by the previous version: routes become lines, and it diffs clean against schema 2', () => {
+    const v1Text = fixture('snapshots/v1-netns.json');
+    const v1Routes = (JSON.parse(v1Text) as { probes: { routes: { data: { routes: Route[] } } } }).probes.routes.data.routes;
+    expect(typeof v1Routes[0]).toBe('object');
+    const v1 = loadSnapshot(new URL('../fixtures/snapshots/v1-netns.json', import.meta.url).pathname);
+    const v2 = loadSnapshot(new URL('../fixtures/snapshots/v2-netns.json', import.meta.url).pathname);
+    expect(v1.schemaVersion).toBe(2);
+    expect(v1.probes.routes.status === 'ok' && v1.probes.routes.data.routes).toEqual(v1Routes.map(encodeRoute));
+    expect(v1.probes.routes).toMatchObject({ status: 'ok', data: v2.probes.routes.status === 'ok' ? v2.probes.routes.data : null });
+    expect(diff(v1, v2)).toEqual([]);
   });
 
   it('latest in an empty state dir is an input error', () => {
