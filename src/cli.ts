@@ -1,4 +1,5 @@
 // Entry point: dispatch to a subcommand; the one top-level catch maps errors to exit codes.
+import { out } from './stdout.js';
 import { EXIT, NetguardError, messageOf } from './errors.js';
 
 export const VERSION = process.env.APT_NETGUARD_BUILD_VERSION ?? 'dev';
@@ -48,11 +49,11 @@ async function load(name: string): Promise<Command | null> {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '-h' || name === '--help') return process.stdout.write(USAGE), name ? 0 : 2;
-  if (name === '--version') return process.stdout.write(`apt-netguard ${VERSION}\n`), 0;
+  if (name === undefined || name === '-h' || name === '--help') return out(USAGE), name ? 0 : 2;
+  if (name === '--version') return out(`apt-netguard ${VERSION}\n`), 0;
   if (name === 'help') {
     const cmd = rest[0] ? await load(rest[0]) : null;
-    process.stdout.write(cmd ? cmd.help : USAGE);
+    out(cmd ? cmd.help : USAGE);
     return 0;
   }
   const cmd = await load(name);

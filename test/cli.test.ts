@@ -6,12 +6,15 @@ import { main, runCli } from '../src/cli.js';
 import { snapshotFromLab } from './helpers/snapshots.js';
 import { scratch } from './helpers/scratch.js';
 
+// Commands write their output through src/stdout.ts (fd 1), their errors to process.stderr.
+const sink = vi.hoisted(() => ({ out: '' }));
+vi.mock('../src/stdout.js', () => ({ out: (s: string) => { sink.out += s; } }));
+
 function capture() {
-  let out = '';
   let err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  sink.out = '';
   vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-  return { out: () => out, err: () => err };
+  return { out: () => sink.out, err: () => err };
 }
 afterEach(() => { vi.restoreAllMocks(); process.exitCode = undefined; });
 

@@ -1,4 +1,5 @@
 // `apt-netguard diff A B` and `diff --since-last`: findings between two snapshots.
+import { out } from '../stdout.js';
 import { EXIT, UsageError } from '../errors.js';
 import { diff } from '../diff/index.js';
 import { findingLine } from '../format.js';
@@ -25,7 +26,7 @@ Exit status: 0 no findings, 1 findings, 2 usage or input error.
 
 export async function diffCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, { ...COMMON, ...PROBE_FLAGS, 'since-last': { type: 'boolean' } });
-  if (v.help) return process.stdout.write(help), 0;
+  if (v.help) return out(help), 0;
   const dir = stateDirOf(v);
   let refs: [string, string] | null = null;
   if (v['since-last']) {
@@ -35,7 +36,7 @@ export async function diffCommand(args: string[]): Promise<number> {
   const a = loadSnapshot(resolveRef(dir, refs ? refs[0] : 'latest'));
   const b = refs ? loadSnapshot(resolveRef(dir, refs[1])) : await takeSnapshot((await import('../exec.js')).run, probeContext(v), 'live');
   const findings = diff(a, b);
-  if (v.json) process.stdout.write(`${JSON.stringify({ findings })}\n`);
-  else process.stdout.write(findings.length ? `${findings.map(findingLine).join('\n')}\n` : 'no findings\n');
+  if (v.json) out(`${JSON.stringify({ findings })}\n`);
+  else out(findings.length ? `${findings.map(findingLine).join('\n')}\n` : 'no findings\n');
   return findings.length ? EXIT.findings : EXIT.ok;
 }

@@ -1,4 +1,5 @@
 // `apt-netguard hook <name>`: the entry point apt, needrestart and the shims call. Fails open.
+import { out } from '../stdout.js';
 import { readFileSync } from 'node:fs';
 import { UsageError, messageOf } from '../errors.js';
 
@@ -25,7 +26,7 @@ export const STRICT_FAILURE = 100;
 
 export async function hookCommand(args: string[]): Promise<number> {
   const [name, ...rest] = args;
-  if (!name || name === '-h' || name === '--help') return process.stdout.write(help), name ? 0 : 2;
+  if (!name || name === '-h' || name === '--help') return out(help), name ? 0 : 2;
   const [{ makeLog }, { run }, { hookContext }] = await Promise.all([import('../log.js'), import('../exec.js'), import('../hooks/context.js')]);
   const lines: string[] = [];
   const log = makeLog(2, undefined, lines);

@@ -1,4 +1,5 @@
 // `apt-netguard plan`: what the guard would decide for a Pre-Install-Pkgs stream; touches nothing.
+import { out } from '../stdout.js';
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { changesByPackage, parseHookInfo } from '../apt/hookinfo.js';
@@ -23,13 +24,13 @@ Policy errors are printed on stderr; the shipped defaults then apply, as they wo
 
 export async function planCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, { ...COMMON, ...POLICY_FLAGS });
-  if (v.help) return process.stdout.write(help), 0;
+  if (v.help) return out(help), 0;
   if (positionals.length) throw new UsageError('plan reads the stream on stdin and takes no arguments');
   const loaded = loadPolicy(policyDirsOf(v));
   for (const e of loaded.errors) process.stderr.write(`apt-netguard: policy: ${e}\n`);
   if (loaded.fellBack) process.stderr.write('apt-netguard: policy: using the shipped defaults only\n');
   const plan = decide(loaded.policy, changesByPackage(parseHookInfo(readFileSync(0, 'utf8'))));
-  process.stdout.write(v.json ? `${JSON.stringify(plan)}\n` : formatPlan(plan));
+  out(v.json ? `${JSON.stringify(plan)}\n` : formatPlan(plan));
   return 0;
 }
 

@@ -1,4 +1,5 @@
 // `apt-netguard policy check|show`: validate the policy files, or print the merged result.
+import { out } from '../stdout.js';
 import { InputError, UsageError } from '../errors.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/model.js';
@@ -19,22 +20,22 @@ Options:
 
 export async function policyCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, { ...COMMON, ...POLICY_FLAGS });
-  if (v.help) return process.stdout.write(help), 0;
+  if (v.help) return out(help), 0;
   const [sub, ...extra] = positionals;
   if ((sub !== 'check' && sub !== 'show') || extra.length) throw new UsageError("policy wants 'check' or 'show'; see 'apt-netguard policy --help'");
   const loaded = loadPolicy(policyDirsOf(v));
   if (sub === 'show') {
     for (const e of loaded.errors) process.stderr.write(`apt-netguard: policy: ${e}\n`);
-    process.stdout.write(v.json ? `${JSON.stringify({ ...loaded.policy, fellBack: loaded.fellBack })}\n` : formatPolicy(loaded.policy, loaded.fellBack));
+    out(v.json ? `${JSON.stringify({ ...loaded.policy, fellBack: loaded.fellBack })}\n` : formatPolicy(loaded.policy, loaded.fellBack));
     return 0;
   }
-  if (v.json) process.stdout.write(`${JSON.stringify({ ok: loaded.errors.length === 0, errors: loaded.errors, warnings: loaded.warnings, files: loaded.policy.sources })}\n`);
-  else for (const w of loaded.warnings) process.stdout.write(`warning: ${w}\n`);
+  if (v.json) out(`${JSON.stringify({ ok: loaded.errors.length === 0, errors: loaded.errors, warnings: loaded.warnings, files: loaded.policy.sources })}\n`);
+  else for (const w of loaded.warnings) out(`warning: ${w}\n`);
   if (loaded.errors.length) {
-    if (!v.json) for (const e of loaded.errors) process.stdout.write(`${e}\n`);
+    if (!v.json) for (const e of loaded.errors) out(`${e}\n`);
     throw new InputError(`${loaded.errors.length} policy problem(s); hooks use the shipped defaults until fixed`);
   }
-  if (!v.json) process.stdout.write(`ok: ${loaded.policy.sources.length} file(s): ${loaded.policy.sources.join(', ')}\n`);
+  if (!v.json) out(`ok: ${loaded.policy.sources.length} file(s): ${loaded.policy.sources.join(', ')}\n`);
   return 0;
 }
 

@@ -1,4 +1,5 @@
 // `apt-netguard restore` and `apt-netguard restart-pending`: the ordered restore, by hand or from a timer.
+import { out } from '../stdout.js';
 import { resolve } from 'node:path';
 import { EXIT, InputError, UsageError } from '../errors.js';
 import { COMMON, parse, stateDirOf } from './options.js';
@@ -45,12 +46,12 @@ async function setup(args: string[]) {
   // Progress goes to stderr as JSON lines (journald-friendly); the result to stdout.
   const ctx = { ...hookContext(run, makeLog(2, process.env.APT_NETGUARD_LOG_LEVEL ?? 'warn')), state: stateDirOf(v), policyDirs: policyDirsOf(v) };
   for (const e of ctx.configErrors) process.stderr.write(`apt-netguard: config: ${e}\n`);
-  const print = (x: unknown, text: string) => process.stdout.write(v.json ? `${JSON.stringify(x)}\n` : text);
+  const print = (x: unknown, text: string) => out(v.json ? `${JSON.stringify(x)}\n` : text);
   return { v, ctx, print };
 }
 
 export async function restoreCommand(args: string[]): Promise<number> {
-  if (args.includes('-h') || args.includes('--help')) return process.stdout.write(help), 0;
+  if (args.includes('-h') || args.includes('--help')) return out(help), 0;
   const { v, ctx, print } = await setup(args);
   const [runMod, journal, store, txns, fmt] = await Promise.all([
     import('../restore/run.js'), import('../restore/journal.js'), import('../snapshot/store.js'), import('../txn/store.js'), import('../restore/format.js'),
@@ -83,7 +84,7 @@ export async function restoreCommand(args: string[]): Promise<number> {
 }
 
 export async function restartPendingCommand(args: string[]): Promise<number> {
-  if (args.includes('-h') || args.includes('--help')) return process.stdout.write(pendingHelp), 0;
+  if (args.includes('-h') || args.includes('--help')) return out(pendingHelp), 0;
   const { v, ctx, print } = await setup(args);
   if (v.since) throw new UsageError('restart-pending verifies against a snapshot it takes itself; --since is for restore');
   const [runMod, store, take, txns, fmt] = await Promise.all([

@@ -1,4 +1,5 @@
 // `apt-netguard snapshot`: probe everything now and store (or print) the result.
+import { out } from '../stdout.js';
 import { UsageError } from '../errors.js';
 import { LABEL_RE } from '../snapshot/model.js';
 import { takeSnapshot } from '../snapshot/take.js';
@@ -27,7 +28,7 @@ export async function snapshotCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, {
     ...COMMON, ...PROBE_FLAGS, out: { type: 'string' }, label: { type: 'string' }, keep: { type: 'string' },
   });
-  if (v.help) return process.stdout.write(help), 0;
+  if (v.help) return out(help), 0;
   if (positionals.length) throw new UsageError(`snapshot takes no arguments (got ${positionals[0]})`);
   const label = v.label ?? null;
   if (label !== null && !LABEL_RE.test(label)) throw new UsageError(`--label must match ${LABEL_RE.source}`);
@@ -45,13 +46,13 @@ export async function snapshotCommand(args: string[]): Promise<number> {
     path = await saveSnapshot(stateDirOf(v), snap, keep);
   }
   if (v.json) {
-    process.stdout.write(`${JSON.stringify(snap)}\n`);
+    out(`${JSON.stringify(snap)}\n`);
     return 0;
   }
   const lines = [`id: ${snap.id}`, `path: ${path}`];
   for (const [name, r] of Object.entries(snap.probes)) {
     lines.push(`probe ${name}: ${r.status === 'ok' ? 'ok' : `unavailable (${r.reason})`} ${r.ms} ms`);
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  out(`${lines.join('\n')}\n`);
   return 0;
 }

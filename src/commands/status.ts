@@ -1,4 +1,5 @@
 // `apt-netguard status`: the open or last transaction, the last restore, and the restarts still owed.
+import { out } from '../stdout.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatRecord } from '../restore/format.js';
 import { latest } from '../restore/journal.js';
@@ -32,7 +33,7 @@ export function troubled(txn: Txn | null, restore: RestoreRecord | null, pending
 
 export async function statusCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, COMMON);
-  if (v.help) return process.stdout.write(help), 0;
+  if (v.help) return out(help), 0;
   if (positionals.length) throw new UsageError('status takes no arguments');
   const state = stateDirOf(v);
   const current = loadCurrent(state);
@@ -41,8 +42,8 @@ export async function statusCommand(args: string[]): Promise<number> {
   const restore = latest(state);
   const pending = loadPending(state);
   const why = troubled(txn, restore, pending);
-  if (v.json) process.stdout.write(`${JSON.stringify({ ok: !why.length, problems: why, transaction: txn, open: Boolean(current), restore, pending })}\n`);
-  else process.stdout.write(formatStatus(txn, Boolean(current), restore, pending, why));
+  if (v.json) out(`${JSON.stringify({ ok: !why.length, problems: why, transaction: txn, open: Boolean(current), restore, pending })}\n`);
+  else out(formatStatus(txn, Boolean(current), restore, pending, why));
   return why.length ? EXIT.findings : EXIT.ok;
 }
 
