@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { ExecError } from './errors.js';
+import { coalesceIp } from './ipbatch.js';
 
 export interface RunOptions {
   timeoutMs?: number;
@@ -56,7 +57,7 @@ export function which(file: string): string | null {
 }
 
 // Resolves with stdout/stderr on exit 0; rejects with ExecError otherwise (missing tool, non-zero, timeout).
-export const run: Run = async (argv, opts = {}) => {
+const spawnRun: Run = async (argv, opts = {}) => {
   const [name, ...args] = argv;
   if (!name) throw new ExecError(argv, 'empty command', null, '');
   // A missing tool is common (no tailscale here); a stat is cheaper than a fork that fails.
@@ -87,6 +88,9 @@ export const run: Run = async (argv, opts = {}) => {
   if ((r.exitCode === 0 && !r.failed) || (opts.forMs !== undefined && r.timedOut)) return { stdout, stderr };
   throw new ExecError(argv, reasonOf(r, timeout, stderr.trim()), r.exitCode ?? null, stderr);
 };
+
+// What everything else gets: `ip -j` dumps asked for together share one process (ipbatch.ts).
+export const run: Run = coalesceIp(spawnRun);
 
 function reasonOf(r: { timedOut: boolean; code?: string; signal?: string; exitCode?: number }, timeout: number, stderr: string): string {
   if (r.timedOut) return `timed out after ${timeout} ms`;
