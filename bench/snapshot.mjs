@@ -8,7 +8,7 @@ import { spawnSync, execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROBE_COMMANDS } from './commands.mjs';
+import { PROBE_COMMANDS, describe } from './commands.mjs';
 import { median } from './median.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -28,15 +28,15 @@ const WARM = { ...process.env, APT_NETGUARD_CACHE_DIR: CACHE };
 const COLD = { ...process.env, APT_NETGUARD_CACHE_DIR: '' };
 
 // Wall ms of one command inside ns, stdout to a file as the probes do it (a pipe or /dev/null would skew it).
-function wall(ns, argv, env = WARM) {
+function wall(ns, argv, env = WARM, input = undefined) {
   const out = openSync(join(scratch, 'out'), 'w');
   const t = process.hrtime.bigint();
-  const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', out, 'pipe'], env });
+  const r = spawnSync('ip', ['netns', 'exec', ns, ...argv], { stdio: [input ? 'pipe' : 'ignore', out, 'pipe'], input, env });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   closeSync(out);
   return { ms, status: r.status };
 }
-const med = (ns, argv, env = WARM) => median(Array.from({ length: RUNS }, () => wall(ns, argv, env).ms));
+const med = (ns, argv, env = WARM, input = undefined) => median(Array.from({ length: RUNS }, () => wall(ns, argv, env, input).ms));
 
 function peakRss(ns, argv) {
   if (!TIME) return null;
@@ -54,13 +54,13 @@ function measure(name, ns) {
   const snap = [process.execPath, BUNDLE, 'snapshot', '--state-dir', state];
   wall(ns, snap); // warm the page cache and the code cache once
   const node0 = med(ns, [process.execPath, '-e', '0']);
-  const probes = PROBE_COMMANDS.map((c) => ({ cmd: c.join(' '), ms: med(ns, c) })).sort((a, b) => b.ms - a.ms);
+  const probes = PROBE_COMMANDS.map((c) => ({ cmd: describe(c), ms: med(ns, c.argv, WARM, c.input) })).sort((a, b) => b.ms - a.ms);
   const floor = med(ns, [process.execPath, FLOOR, scratch]);
   const snapshot = med(ns, snap);
   const cold = med(ns, snap, COLD);
   const rss = Math.max(...Array.from({ length: 3 }, () => peakRss(ns, snap) ?? 0));
   const files = readdirSync(join(state, 'snapshots')).filter((f) => f.endsWith('.json')).sort();
-  return { name, node0, slowest: probes[0], floor, snapshot, cold, rss, bytes: statSync(join(state, 'snapshots', files.at(-1))).size, state, files };
+  return { name, node0, slowest: probes[0], probes, floor, snapshot, cold, rss, bytes: statSync(join(state, 'snapshots', files.at(-1))).size, state, files };
 }
 
 const rows = [];
@@ -91,8 +91,9 @@ try {
     const ratio = r.snapshot / (r.node0 + r.slowest.ms);
     console.log(`${r.name.padEnd(6)} ${r.node0.toFixed(1).padStart(9)}  ${`${r.slowest.ms.toFixed(1)} ${r.slowest.cmd}`.padEnd(37)} ${r.floor.toFixed(1).padStart(7)}  ${r.cold.toFixed(1).padStart(7)}  ${r.snapshot.toFixed(1).padStart(8)}  ${ratio.toFixed(2).padStart(6)}  ≤ 1.30  ${r.rss ? `${r.rss.toFixed(0)} MB` : 'n/a'.padStart(6)}  ${(r.bytes / 1e6).toFixed(2)} MB`);
   }
+  for (const r of rows) console.log(`${r.name} probe processes: ${r.probes.map((p) => `${p.ms.toFixed(1)} ${p.cmd}`).join(' | ')}`);
   console.log('* ratio = snapshot / (node -e 0 + slowest probe command)');
-  console.log('** floor = node plus bare child_process.spawn of the 7 probe commands (bench/floor.mjs): no execa, parse or write');
+  console.log('** floor = node plus bare child_process.spawn of the 5 probe processes (bench/floor.mjs): no execa, parse or write');
   console.log('*** cold = the same snapshot with the code cache off (APT_NETGUARD_CACHE_DIR=): what the first run of a command pays');
   console.log(`\ndiff of two large snapshots (CLI, whole process, ${findings} findings): ${diffMs.toFixed(1)} ms  (target ≤ 150); cold ${diffCold.toFixed(1)}`);
   console.log(`peak RSS target at large size: ≤ 120 MB${TIME ? '' : ' (install GNU time to measure)'}`);

@@ -41,13 +41,15 @@ function parseFamily(text: string | null | undefined, family: 4 | 6): string[] {
     if (dst === undefined) continue;
     // ip omits `table` for main and `type` for unicast.
     const table = str(r.table) ?? (num(r.table) !== undefined ? String(r.table) : 'main');
-    out.push(`${family} ${table} ${str(r.type) ?? 'unicast'} ${dst} ${str(r.dev) ?? ''} ${str(r.gateway) ?? ''} ${num(r.metric) ?? 0} ${str(r.protocol) ?? ''}`);
+    // join, not a template: a template of 15 parts is a tree of cons strings until something
+    // flattens it, 15 MB more peak RSS at 50,000 routes (bench/).
+    out.push([family, table, str(r.type) ?? 'unicast', dst, str(r.dev) ?? '', str(r.gateway) ?? '', num(r.metric) ?? 0, str(r.protocol) ?? ''].join(' '));
   }
   return out;
 }
 
 export function encodeRoute(r: Route): string {
-  return `${r.family} ${r.table} ${r.type} ${r.dst} ${r.dev ?? ''} ${r.gateway ?? ''} ${r.metric ?? 0} ${r.protocol ?? ''}`;
+  return [r.family, r.table, r.type, r.dst, r.dev ?? '', r.gateway ?? '', r.metric ?? 0, r.protocol ?? ''].join(' ');
 }
 
 export function decodeRoute(line: string): Route {
