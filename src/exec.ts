@@ -1,5 +1,6 @@
 // The one place that spawns processes. Everything else receives `run` as a parameter.
 import { closeSync, constants, accessSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -82,7 +83,10 @@ const spawnRun: Run = async (argv, opts = {}) => {
   } finally {
     closeSync(fd);
   }
-  const stdout = readFileSync(path, 'utf8');
+  const buf = readFileSync(path);
+  // ASCII (nearly every dump) decodes as latin1 to the same text without UTF-8 decoding: ~3 ms of
+  // a large snapshot's 6 MB of ip and nft JSON.
+  const stdout = buf.toString(isAscii(buf) ? 'latin1' : 'utf8');
   rmSync(path, { force: true });
   const stderr = String(r.stderr ?? '');
   if ((r.exitCode === 0 && !r.failed) || (opts.forMs !== undefined && r.timedOut)) return { stdout, stderr };

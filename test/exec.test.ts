@@ -8,6 +8,10 @@ describe('exec.run', () => {
     const r = await run(['node', '-e', 'process.stdout.write("x".repeat(300000) + "\\n")']);
     expect(r.stdout).toBe(`${'x'.repeat(300_000)}\n`);
   });
+  it('decodes UTF-8 output as UTF-8 (an nft comment, a host name), ASCII as the same text', async () => {
+    expect((await run(['node', '-e', 'process.stdout.write("zürich-gw ✓\\n")'])).stdout).toBe('zürich-gw ✓\n');
+    expect((await run(['node', '-e', 'process.stdout.write("[{}]\\n")'])).stdout).toBe('[{}]\n');
+  });
   it.each([
     [['no-such-tool-apt-netguard'], 'command not found'],
     [['sh', '-c', 'echo boom >&2; exit 3'], 'exit 3: boom'],
