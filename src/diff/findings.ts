@@ -40,10 +40,12 @@ export type Finding =
 export function keyedDiff<T>(
   before: readonly T[], after: readonly T[], key: (t: T) => string, same: (a: T, b: T) => boolean = (a, b) => key(a) === key(b),
 ): { missing: T[]; added: T[] } {
+  // `===` first: equal strings (stored routes) need no call to same().
   let head = 0;
-  while (head < before.length && head < after.length && same(before[head]!, after[head]!)) head++;
+  while (head < before.length && head < after.length && (before[head] === after[head] || same(before[head]!, after[head]!))) head++;
   let tail = 0;
-  while (tail < before.length - head && tail < after.length - head && same(before[before.length - 1 - tail]!, after[after.length - 1 - tail]!)) tail++;
+  const [na, nb] = [before.length - 1, after.length - 1];
+  while (tail < na + 1 - head && tail < nb + 1 - head && (before[na - tail] === after[nb - tail] || same(before[na - tail]!, after[nb - tail]!))) tail++;
   const midA = before.slice(head, before.length - tail);
   const midB = after.slice(head, after.length - tail);
   const keysA = midA.map(key);

@@ -1,6 +1,6 @@
 // Links, addresses, rules and routes. Interfaces are identified by name, never by index.
 import type { LinksState, RoutesState, RulesState, Rule } from '../probes/index.js';
-import { decodeRoute, routeKeyOf, routeTableOf } from '../probes/routes.js';
+import { decodeRoute, routeKeyOf } from '../probes/routes.js';
 import { keyedDiff, type Finding, type Severity } from './findings.js';
 
 // tailscaled's table and rule priorities (wgengine/router): losing these cuts the tailnet.
@@ -38,37 +38,20 @@ export function diffRules(a: RulesState, b: RulesState): Finding[] {
   ];
 }
 
-// ip dumps a table's routes together; grouping keeps one table's reordering from spoiling the rest.
-function byTable(routes: readonly string[]): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  let cur: string[] = [];
-  let last = '\0';
-  for (const r of routes) {
-    // Same family and table as the previous line: no new string for this one.
-    if (!(r.startsWith(last) && r.charCodeAt(last.length) === 32)) {
-      last = routeTableOf(r);
-      cur = out.get(last) ?? [];
-      out.set(last, cur);
-    }
-    cur.push(r);
-  }
-  return out;
-}
-
+// Routes are compared within their family and table (ip dumps each table whole), so one table's
+// reordering cannot spoil the comparison of the rest.
 export function diffRoutes(a: RoutesState, b: RoutesState): Finding[] {
-  const ga = byTable(a.routes);
-  const gb = byTable(b.routes);
-  const missing: string[] = [];
-  const added: string[] = [];
-  for (const k of new Set([...ga.keys(), ...gb.keys()])) {
-    const d = keyedDiff(ga.get(k) ?? [], gb.get(k) ?? [], routeKeyOf, (x, y) => x === y || routeKeyOf(x) === routeKeyOf(y));
-    missing.push(...d.missing);
-    added.push(...d.added);
-  }
-  const f = (kind: 'route-missing' | 'route-added', line: string): Finding => {
-    const r = decodeRoute(line);
+  const missing: Finding[] = [];
+  const added: Finding[] = [];
+  const f = (kind: 'route-missing' | 'route-added', group: string, line: string): Finding => {
+    const r = decodeRoute(group, line);
     const severity: Severity = kind === 'route-added' ? 'info' : r.table === TAILSCALE_TABLE ? 'critical' : 'warning';
     return { kind, severity, family: r.family, table: r.table, dst: r.dst, type: r.type, dev: r.dev ?? null, gateway: r.gateway ?? null, metric: r.metric ?? 0 };
   };
-  return [...missing.map((r) => f('route-missing', r)), ...added.map((r) => f('route-added', r))];
+  for (const g of new Set([...Object.keys(a.routes), ...Object.keys(b.routes)])) {
+    const d = keyedDiff(a.routes[g] ?? [], b.routes[g] ?? [], routeKeyOf, (x, y) => routeKeyOf(x) === routeKeyOf(y));
+    for (const l of d.missing) missing.push(f('route-missing', g, l));
+    for (const l of d.added) added.push(f('route-added', g, l));
+  }
+  return [...missing, ...added];
 }

@@ -39,7 +39,7 @@ export function unmet(c: Check, s: Live): string | null {
       return s.tailscale.backendState === 'Running' ? null : `tailscale BackendState is ${s.tailscale.backendState}`;
     case 'routes-present': {
       if (!s.routes) return missing('routes');
-      const have = new Set(s.routes.routes.map(routeKeyOf));
+      const have = new Set(Object.entries(s.routes.routes).flatMap(([g, lines]) => lines.map((l) => `${g}|${routeKeyOf(l)}`)));
       const lost = c.routes.filter((r) => !have.has(routeKey(r)));
       return lost.length ? `${lost.length} routes still missing, e.g. ${lost[0]!.type} ${lost[0]!.dst} table ${lost[0]!.table}` : null;
     }

@@ -73,7 +73,14 @@ export function loadSnapshot(path: string): Snapshot {
 // itself was written by the old version, and its post-upgrade diff must still work.
 type V1 = Omit<Snapshot, 'schemaVersion'> & { schemaVersion: 1 };
 function fromV1(doc: V1): Snapshot {
-  const routes = doc.probes.routes as { status: string; data?: { routes: unknown[] } };
-  if (routes.status === 'ok' && routes.data) routes.data.routes = routes.data.routes.map((r) => encodeRoute(r as Route));
+  const routes = doc.probes.routes as { status: string; data?: { routes: unknown } };
+  if (routes.status === 'ok' && routes.data && Array.isArray(routes.data.routes)) {
+    const grouped: Record<string, string[]> = {};
+    for (const r of routes.data.routes as Route[]) {
+      const [g, line] = encodeRoute(r);
+      (grouped[g] ??= []).push(line);
+    }
+    routes.data.routes = grouped;
+  }
   return { ...doc, schemaVersion: SCHEMA_VERSION };
 }

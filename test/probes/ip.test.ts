@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { probe as links } from '../../src/probes/links.js';
 import { probe as rules } from '../../src/probes/rules.js';
-import { probe as routes, decodeRoute, encodeRoute, routeKeyOf, routeTableOf } from '../../src/probes/routes.js';
+import { probe as routes, decodeAll, decodeRoute, encodeRoute, routeKeyOf } from '../../src/probes/routes.js';
 import { fixture } from '../helpers/fixtures.js';
 
 describe('links.parse', () => {
@@ -49,8 +49,8 @@ describe('rules.parse', () => {
 });
 
 describe('routes.parse', () => {
-  const lines = routes.parse([fixture('bookworm-netns/ip-route4.json'), fixture('bookworm-netns/ip-route6.json')]).routes;
-  const rs = lines.map(decodeRoute);
+  const state = routes.parse([fixture('bookworm-netns/ip-route4.json'), fixture('bookworm-netns/ip-route6.json')]);
+  const rs = decodeAll(state);
   it.each([
     ['throw route', { family: 4, table: '52', type: 'throw', dst: '10.10.10.0/24' }],
     ['default via tailscale0', { family: 4, table: '52', type: 'unicast', dst: 'default', dev: 'tailscale0' }],
@@ -65,18 +65,18 @@ describe('routes.parse', () => {
     expect(rs.filter((r) => r.family === 4).every((r) => !r.dst.includes(':'))).toBe(true);
   });
   it.each([
-    ['the throw route, no dev, gateway or protocol', '4 52 throw 10.10.10.0/24   0 '],
-    ['a v6 metric', '6 52 unicast default tailscale0  1024 '],
-    ['a kernel route with its protocol', '4 main unicast 10.10.10.0/24 eth0  0 kernel'],
-  ])('stores %s as one line', (_name, line) => expect(lines).toContain(line));
-  it('decodes every line back to what it encodes, and keys a route without its protocol', () => {
-    for (const l of lines) expect(encodeRoute(decodeRoute(l))).toBe(l);
-    expect(routeKeyOf('4 main unicast 10.10.10.0/24 eth0  0 kernel')).toBe(routeKeyOf('4 main unicast 10.10.10.0/24 eth0  0 static'));
-    expect(routeKeyOf('4 main unicast 10.10.10.0/24 eth0  0 kernel')).not.toBe(routeKeyOf('4 main unicast 10.10.10.0/24 eth0  5 kernel'));
-    expect(routeTableOf('6 52 unicast default tailscale0  1024 ')).toBe('6 52');
+    ['the throw route, no dev, gateway or protocol', '4 52', 'throw 10.10.10.0/24   0 '],
+    ['a v6 metric', '6 52', 'unicast default tailscale0  1024 '],
+    ['a kernel route with its protocol', '4 main', 'unicast 10.10.10.0/24 eth0  0 kernel'],
+  ])('stores %s as one line in its family and table', (_name, group, line) => expect(state.routes[group]).toContain(line));
+  it('groups in dump order, decodes every line back to what it encodes, and keys a route without its protocol', () => {
+    expect(Object.keys(state.routes)).toEqual(['4 52', '4 main', '4 local', '6 52', '6 main', '6 local']);
+    for (const [g, ls] of Object.entries(state.routes)) for (const l of ls) expect(encodeRoute(decodeRoute(g, l))).toEqual([g, l]);
+    expect(routeKeyOf('unicast 10.10.10.0/24 eth0  0 kernel')).toBe(routeKeyOf('unicast 10.10.10.0/24 eth0  0 static'));
+    expect(routeKeyOf('unicast 10.10.10.0/24 eth0  0 kernel')).not.toBe(routeKeyOf('unicast 10.10.10.0/24 eth0  5 kernel'));
   });
   it('parses a real host', () => {
-    const host = routes.parse([fixture('bookworm-host/ip-route4.json'), fixture('bookworm-host/ip-route6.json')]).routes.map(decodeRoute);
+    const host = decodeAll(routes.parse([fixture('bookworm-host/ip-route4.json'), fixture('bookworm-host/ip-route6.json')]));
     expect(host.some((r) => r.table === 'local' && r.type === 'local')).toBe(true);
   });
 });

@@ -37,7 +37,7 @@ function plan(now: Snapshot, more: Partial<PlanInput> = {}): Plan {
 const owe = (...u: [string, 'restart' | 'reload'][]) => u.map(([unit, step]) => ({ unit, step, reason: 'test' }));
 
 // 2026-05-02: needrestart restarted networkd, which flushed the throw route (rules kept: ManageForeignRoutingPolicyRules=no).
-const flushed = edited(lab('bookworm-netns', units('ts-1', 'nd-2')), 'routes', (d) => { d.routes = d.routes.filter((r) => !r.startsWith('4 52 throw ')); });
+const flushed = edited(lab('bookworm-netns', units('ts-1', 'nd-2')), 'routes', (d) => { d.routes['4 52'] = d.routes['4 52']!.filter((l) => !l.startsWith('throw ')); });
 // 2026-03-26: the tailscale upgrade restarted tailscaled: new ifindex, iif/oif rules hold the old one.
 const recreated = lab('bookworm-netns-recreated', units('ts-2'));
 

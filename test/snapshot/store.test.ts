@@ -10,7 +10,7 @@ import { snapshotFromLab } from '../helpers/snapshots.js';
 import { scratch } from '../helpers/scratch.js';
 import { fixture } from '../helpers/fixtures.js';
 import { diff } from '../../src/diff/index.js';
-import { encodeRoute, type Route } from '../../src/probes/routes.js';
+import { decodeAll, type Route } from '../../src/probes/routes.js';
 
 const tmp = () => scratch('ng-store-');
 const snap = (i: number) => ({ ...snapshotFromLab('bookworm-netns'), id: makeId(new Date(Date.UTC(2026, 0, 1, 0, 0, i)), i % 2 ? 'pre' : null) });
@@ -76,7 +76,7 @@ describe('snapshot store', () => {
     const v1 = loadSnapshot(new URL('../fixtures/snapshots/v1-netns.json', import.meta.url).pathname);
     const v2 = loadSnapshot(new URL('../fixtures/snapshots/v2-netns.json', import.meta.url).pathname);
     expect(v1.schemaVersion).toBe(2);
-    expect(v1.probes.routes.status === 'ok' && v1.probes.routes.data.routes).toEqual(v1Routes.map(encodeRoute));
+    expect(v1.probes.routes.status === 'ok' && decodeAll(v1.probes.routes.data)).toEqual(v1Routes);
     expect(v1.probes.routes).toMatchObject({ status: 'ok', data: v2.probes.routes.status === 'ok' ? v2.probes.routes.data : null });
     expect(diff(v1, v2)).toEqual([]);
   });
