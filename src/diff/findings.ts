@@ -55,13 +55,15 @@ export function keyedDiff<T>(
 
 // The items left over once each key in `others` has cancelled one of them.
 function unmatched<T>(items: readonly T[], keys: string[], others: string[]): T[] {
+  // Index loops here and in the other per-element walks: cold code pays for each iterator step
+  // and callback (probes/nft.ts measures it: 11.1 → 7.0 ms for one walk).
   const count = new Map<string, number>();
-  for (const k of others) count.set(k, (count.get(k) ?? 0) + 1);
+  for (let i = 0; i < others.length; i++) count.set(others[i]!, (count.get(others[i]!) ?? 0) + 1);
   const out: T[] = [];
-  keys.forEach((k, i) => {
-    const c = count.get(k);
-    if (c) count.set(k, c - 1);
+  for (let i = 0; i < keys.length; i++) {
+    const c = count.get(keys[i]!);
+    if (c) count.set(keys[i]!, c - 1);
     else out.push(items[i]!);
-  });
+  }
   return out;
 }

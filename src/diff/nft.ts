@@ -14,8 +14,12 @@ export function diffNft(a: NftState, b: NftState, linksA: LinksState | null, lin
 
   const nameAt = new Map(linksA?.links.map((l) => [l.ifindex, l.ifname]) ?? []);
   const indexNow = new Map(linksB?.links.map((l) => [l.ifname, l.ifindex]) ?? []);
-  const prevRules = new Map(a.rules.map((r) => [ruleId(r), r]));
-  for (const r of b.rules) {
+  const prevRules = new Map<string, NftRule>();
+  for (let i = 0; i < a.rules.length; i++) prevRules.set(ruleId(a.rules[i]!), a.rules[i]!);
+  // Index loops over the rules (thousands): see findings.ts.
+  for (let i = 0; i < b.rules.length; i++) {
+    const r = b.rules[i]!;
+    if (!r.ifMatches.length) continue;
     const prev = prevRules.get(ruleId(r));
     for (const m of r.ifMatches) {
       // Same rule, same key: the names it printed before (set elements may come back in another order).

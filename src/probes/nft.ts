@@ -40,7 +40,11 @@ export const probe: Probe<NftState> = {
     const items = isObj(doc) && Array.isArray(doc.nftables) ? doc.nftables : null;
     if (!items) throw new Error('nft: expected {"nftables": [...]}');
     const state: NftState = { tables: [], chains: [], rules: [] };
-    for (const item of items) {
+    // Index loops and no flatMap: this walks 20,000 expressions at 5,000 rules in code that is still
+    // cold, where each iterator step and callback costs. Measured: 13.2 ms with flatMap and for-of,
+    // 11.1 with for-of, 7.0 with index loops (cold process each, bench/, 2026-11).
+    for (let i = 0; i < items.length; i++) {
+      const item: unknown = items[i];
       if (!isObj(item)) continue;
       if (isObj(item.table)) state.tables.push({ family: str(item.table.family) ?? '', name: str(item.table.name) ?? '' });
       else if (isObj(item.chain)) state.chains.push(chainOf(item.chain));
@@ -54,22 +58,21 @@ function chainOf(c: Obj): NftChain {
   return { family: str(c.family) ?? '', table: str(c.table) ?? '', name: str(c.name) ?? '', hook: str(c.hook) ?? null };
 }
 
-// Plain loops: this walks every expression of every rule (20,000 at 5,000 rules) in code that is
-// still cold; flatMap with an array per expression cost ~1 ms more there (bench/, 2026-11).
 function ruleOf(r: Obj): NftRule {
   const ifMatches: IfMatch[] = [];
-  if (Array.isArray(r.expr)) for (const e of r.expr) addIfMatches(e, ifMatches);
+  const expr = r.expr;
+  if (Array.isArray(expr)) for (let i = 0; i < expr.length; i++) addIfMatches(expr[i], ifMatches);
   return { family: str(r.family) ?? '', table: str(r.table) ?? '', chain: str(r.chain) ?? '', handle: num(r.handle) ?? -1, comment: str(r.comment) ?? null, ifMatches };
 }
 
 // `{"match": {"left": {"meta": {"key": "iif"}}, "right": "tailscale0"}}`; the right side may be a
 // set (`iif { "eth0", "tailscale0" }`). An index that no longer resolves is printed bare.
 function addIfMatches(e: unknown, out: IfMatch[]): void {
-  const m = isObj(e) ? e.match : undefined;
-  if (!isObj(m) || !isObj(m.left) || !isObj(m.left.meta)) return;
-  const key = m.left.meta.key;
+  // Optional chaining, not isObj(): no call per level for the 20,000 expressions that are not one.
+  const m = (e as { match?: { left?: { meta?: { key?: unknown } }; right?: unknown } } | null)?.match;
+  const key = m?.left?.meta?.key;
   if (key !== 'iif' && key !== 'oif') return;
-  const right = m.right;
+  const right = m!.right;
   for (const v of isObj(right) && Array.isArray(right.set) ? right.set : [right]) {
     if (typeof v === 'string' || typeof v === 'number') out.push({ key, value: String(v) });
   }
