@@ -40,15 +40,16 @@ export const probe: Probe<NftState> = {
     const items = isObj(doc) && Array.isArray(doc.nftables) ? doc.nftables : null;
     if (!items) throw new Error('nft: expected {"nftables": [...]}');
     const state: NftState = { tables: [], chains: [], rules: [] };
-    // Index loops and no flatMap: this walks 20,000 expressions at 5,000 rules in code that is still
-    // cold, where each iterator step and callback costs. Measured: 13.2 ms with flatMap and for-of,
-    // 11.1 with for-of, 7.0 with index loops (cold process each, bench/, 2026-11).
+    // Index loops, no flatMap, field checks inline: this walks 20,000 expressions at 5,000 rules in
+    // code that is still cold, where each iterator step, callback and call costs. Measured (a cold
+    // process each, bench/, 2026-11): 13 ms with flatMap and for-of, 11 with for-of, 7 with index
+    // loops, 5 with the checks inline.
     for (let i = 0; i < items.length; i++) {
-      const item: unknown = items[i];
-      if (!isObj(item)) continue;
-      if (isObj(item.table)) state.tables.push({ family: str(item.table.family) ?? '', name: str(item.table.name) ?? '' });
-      else if (isObj(item.chain)) state.chains.push(chainOf(item.chain));
-      else if (isObj(item.rule)) state.rules.push(ruleOf(item.rule));
+      const item = items[i] as { rule?: unknown; chain?: unknown; table?: unknown } | null;
+      // Rules first: thousands of them, and one property read tells.
+      if (isObj(item?.rule)) state.rules.push(ruleOf(item.rule));
+      else if (isObj(item?.chain)) state.chains.push(chainOf(item.chain));
+      else if (isObj(item?.table)) state.tables.push({ family: str(item.table.family) ?? '', name: str(item.table.name) ?? '' });
     }
     return state;
   },
@@ -62,7 +63,11 @@ function ruleOf(r: Obj): NftRule {
   const ifMatches: IfMatch[] = [];
   const expr = r.expr;
   if (Array.isArray(expr)) for (let i = 0; i < expr.length; i++) addIfMatches(expr[i], ifMatches);
-  return { family: str(r.family) ?? '', table: str(r.table) ?? '', chain: str(r.chain) ?? '', handle: num(r.handle) ?? -1, comment: str(r.comment) ?? null, ifMatches };
+  const { family, table, chain, handle, comment } = r;
+  return {
+    family: typeof family === 'string' ? family : '', table: typeof table === 'string' ? table : '', chain: typeof chain === 'string' ? chain : '',
+    handle: typeof handle === 'number' ? handle : -1, comment: typeof comment === 'string' ? comment : null, ifMatches,
+  };
 }
 
 // `{"match": {"left": {"meta": {"key": "iif"}}, "right": "tailscale0"}}`; the right side may be a
