@@ -1,5 +1,6 @@
 // Command output, written to fd 1 directly. The first use of process.stdout builds node's stream
-// stack for it (SyncWriteStream or net.Socket): ~4 ms of a 65 ms command, measured (bench/, 2026-11).
+// stack for it (SyncWriteStream or net.Socket): 2-4 ms of a 65 ms command in two interleaved runs of
+// a one-line module (bench/, 2026-11).
 import { writeSync } from 'node:fs';
 
 const pause = new Int32Array(new SharedArrayBuffer(4));
