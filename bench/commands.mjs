@@ -7,4 +7,5 @@ export const PROBE_COMMANDS = [
   { argv: ['ip', '-6', '-j', '-batch', '-'], input: 'rule show\nroute show table all\n' },
   { argv: ['ip', '-d', '-j', 'addr', 'show'] },
 ];
-export const describe = (c) => `${c.argv.join(' ')}${c.input ? ` <<< ${JSON.stringify(c.input.trim().split('\n').join('; '))}` : ''}`;
+export const describe = (c) =>
+  `${c.argv.join(' ')}${c.input ? ` <<< ${JSON.stringify(c.input.trim().split('\n').join('; '))}` : ''}`;

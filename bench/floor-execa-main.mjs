@@ -7,9 +7,11 @@ import { join } from 'node:path';
 import { PROBE_COMMANDS } from './commands.mjs';
 
 export async function floor(dir) {
-  await Promise.all(PROBE_COMMANDS.map(async ({ argv, input }, i) => {
-    const fd = openSync(join(dir, `floor-execa-${i}.out`), 'w');
-    await execa(argv[0], argv.slice(1), { reject: false, stdout: fd, ...(input ? { input } : { stdin: 'ignore' }) });
-    closeSync(fd);
-  }));
+  await Promise.all(
+    PROBE_COMMANDS.map(async ({ argv, input }, i) => {
+      const fd = openSync(join(dir, `floor-execa-${i}.out`), 'w');
+      await execa(argv[0], argv.slice(1), { reject: false, stdout: fd, ...(input ? { input } : { stdin: 'ignore' }) });
+      closeSync(fd);
+    }),
+  );
 }

@@ -9,4 +9,6 @@ const [program, cache, dir] = process.argv.slice(2);
 const cachedData = existsSync(cache) ? readFileSync(cache) : undefined;
 const script = new Script(readFileSync(program, 'utf8'), { filename: program, cachedData });
 if (!cachedData) process.once('exit', () => writeFileSync(cache, script.createCachedData()));
-await script.runInThisContext()(createRequire(import.meta.url)).floor(dir);
+await script
+  .runInThisContext()(createRequire(import.meta.url))
+  .floor(dir);

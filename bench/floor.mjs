@@ -6,9 +6,14 @@ import { join } from 'node:path';
 import { PROBE_COMMANDS } from './commands.mjs';
 
 const dir = process.argv[2] ?? '/tmp';
-await Promise.all(PROBE_COMMANDS.map(({ argv, input }, i) => new Promise((resolve) => {
-  const fd = openSync(join(dir, `floor-${i}.out`), 'w');
-  const child = spawn(argv[0], argv.slice(1), { stdio: [input ? 'pipe' : 'ignore', fd, 'ignore'] });
-  if (input) child.stdin.end(input);
-  child.on('close', () => resolve(closeSync(fd)));
-})));
+await Promise.all(
+  PROBE_COMMANDS.map(
+    ({ argv, input }, i) =>
+      new Promise((resolve) => {
+        const fd = openSync(join(dir, `floor-${i}.out`), 'w');
+        const child = spawn(argv[0], argv.slice(1), { stdio: [input ? 'pipe' : 'ignore', fd, 'ignore'] });
+        if (input) child.stdin.end(input);
+        child.on('close', () => resolve(closeSync(fd)));
+      }),
+  ),
+);

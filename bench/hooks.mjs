@@ -10,7 +10,10 @@ import { median } from './median.mjs';
 const root = new URL('..', import.meta.url).pathname;
 const BUNDLE = join(root, 'dist/apt-netguard.mjs');
 const RUNS = Number(process.env.RUNS ?? 11);
-if (process.getuid?.() !== 0) { console.log('bench: needs root (it creates a network namespace); not run'); process.exit(1); }
+if (process.getuid?.() !== 0) {
+  console.log('bench: needs root (it creates a network namespace); not run');
+  process.exit(1);
+}
 
 const scratch = mkdtempSync(join(tmpdir(), 'ng-bench-hooks-'));
 const ns = `ngbenchh-${process.pid}`;
@@ -19,7 +22,15 @@ mkdirSync(policiesD, { mode: 0o755 });
 chmodSync(policiesD, 0o755);
 // The code cache in a scratch dir, as installed (/var/cache/apt-netguard); the first cycle warms it.
 mkdirSync(join(scratch, 'cache'), { mode: 0o755 });
-const env = { ...process.env, APT_NETGUARD_CACHE_DIR: join(scratch, 'cache'), APT_NETGUARD_STATE_DIR: join(scratch, 'state'), APT_NETGUARD_RUN_DIR: join(scratch, 'run'), APT_NETGUARD_SYSTEMD_RUN_DIR: join(scratch, 'sd'), APT_NETGUARD_POLICIES_D: policiesD, APT_NETGUARD_SHIPPED_POLICIES: join(root, 'policies') };
+const env = {
+  ...process.env,
+  APT_NETGUARD_CACHE_DIR: join(scratch, 'cache'),
+  APT_NETGUARD_STATE_DIR: join(scratch, 'state'),
+  APT_NETGUARD_RUN_DIR: join(scratch, 'run'),
+  APT_NETGUARD_SYSTEMD_RUN_DIR: join(scratch, 'sd'),
+  APT_NETGUARD_POLICIES_D: policiesD,
+  APT_NETGUARD_SHIPPED_POLICIES: join(root, 'policies'),
+};
 delete env.APT_HOOK_INFO_FD;
 // A real stream (apt 2.6.1, reinstall of hostname and bsdutils): no rule matches, so nothing is armed but gates.
 const STREAM = readFileSync(join(root, 'test/fixtures/apt/bookworm-reinstall-hostname-bsdutils.v3'), 'utf8');
@@ -31,20 +42,34 @@ function wall(argv, input) {
   return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
-const HOOKS = [['pre-invoke'], ['pre-install-pkgs', STREAM], ['needrestart tailscaled.service'], ['post-dpkg'], ['post-invoke']];
+const HOOKS = [
+  ['pre-invoke'],
+  ['pre-install-pkgs', STREAM],
+  ['needrestart tailscaled.service'],
+  ['post-dpkg'],
+  ['post-invoke'],
+];
 const times = Object.fromEntries(HOOKS.map(([h]) => [h, []]));
 try {
   execFileSync('bash', [join(root, 'test/lab/netns.sh'), 'setup', ns], { stdio: 'ignore' });
   const node0 = median(Array.from({ length: RUNS }, () => wall([process.execPath, '-e', '0'])));
-  const snapshot = median(Array.from({ length: RUNS + 1 }, () => wall([process.execPath, BUNDLE, 'snapshot', '--state-dir', join(scratch, 'snaps')])).slice(1));
+  const snapshot = median(
+    Array.from({ length: RUNS + 1 }, () =>
+      wall([process.execPath, BUNDLE, 'snapshot', '--state-dir', join(scratch, 'snaps')]),
+    ).slice(1),
+  );
   for (let i = 0; i <= RUNS; i++) {
     for (const [h, input] of HOOKS) {
       const ms = wall([process.execPath, BUNDLE, 'hook', ...h.split(' ')], input);
       if (i > 0) times[h].push(ms); // the first cycle warms the page cache and the code cache
     }
   }
-  console.log(`apt-netguard hook bench: node ${process.version}, ${RUNS} dpkg runs, medians in ms (wall, via ip netns exec), nothing changing\n`);
-  console.log(`node -e 0: ${node0.toFixed(1)}   snapshot: ${snapshot.toFixed(1)}   target per hook: ≤ 1.5 × node -e 0 + snapshot = ${(1.5 * node0 + snapshot).toFixed(1)}\n`);
+  console.log(
+    `apt-netguard hook bench: node ${process.version}, ${RUNS} dpkg runs, medians in ms (wall, via ip netns exec), nothing changing\n`,
+  );
+  console.log(
+    `node -e 0: ${node0.toFixed(1)}   snapshot: ${snapshot.toFixed(1)}   target per hook: ≤ 1.5 × node -e 0 + snapshot = ${(1.5 * node0 + snapshot).toFixed(1)}\n`,
+  );
   console.log('hook                              median   / node -e 0   takes a snapshot');
   for (const [h] of HOOKS) {
     const m = median(times[h]);

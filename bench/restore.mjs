@@ -10,24 +10,44 @@ import { median } from './median.mjs';
 const root = new URL('..', import.meta.url).pathname;
 const C = join(root, 'test/container');
 const RUNS = Number(process.env.RUNS ?? 7);
-if (process.getuid?.() !== 0) { console.log('bench: needs root (it boots a container); not run'); process.exit(1); }
+if (process.getuid?.() !== 0) {
+  console.log('bench: needs root (it boots a container); not run');
+  process.exit(1);
+}
 
 execFileSync('bash', [join(C, 'build-rootfs.sh'), ROOTFS], { stdio: ['ignore', 'ignore', 'inherit'] });
 const c = boot('bench', null, (dir) => execFileSync('bash', [join(C, 'install-guard.sh'), dir], { stdio: 'ignore' }));
 const { name, out: inC } = c;
 // ms of a shell snippet, measured inside the container (no nsenter cost).
 const timed = (script, input = '') => {
-  const r = spawnSync('bash', [join(C, 'boot.sh'), 'exec', name, 'sh', '-c', `a=$(date +%s%N); ${script}; s=$?; b=$(date +%s%N); echo $(( (b - a) / 1000 )) >&3; exit $s`],
-    { encoding: 'utf8', input, stdio: ['pipe', 'ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(
+    'bash',
+    [
+      join(C, 'boot.sh'),
+      'exec',
+      name,
+      'sh',
+      '-c',
+      `a=$(date +%s%N); ${script}; s=$?; b=$(date +%s%N); echo $(( (b - a) / 1000 )) >&3; exit $s`,
+    ],
+    { encoding: 'utf8', input, stdio: ['pipe', 'ignore', 'pipe', 'pipe'] },
+  );
   if (r.status !== 0) throw new Error(`${script}: exit ${r.status}: ${r.stderr}`);
   return Number(r.output[3].trim()) / 1000;
 };
-const STREAM = 'VERSION 3\nAPT::Architecture=amd64\n\ntailscale 1.0 all none < 1.1 all none /root/tailscale_1.1_all.deb\n';
+const STREAM =
+  'VERSION 3\nAPT::Architecture=amd64\n\ntailscale 1.0 all none < 1.1 all none /root/tailscale_1.1_all.deb\n';
 
 try {
-  inC('sh', '-c', 'mkdir -p /etc/apt-netguard && printf "restore:\\n  max-per-hour: 60\\n" > /etc/apt-netguard/config.yaml');
+  inC(
+    'sh',
+    '-c',
+    'mkdir -p /etc/apt-netguard && printf "restore:\\n  max-per-hour: 60\\n" > /etc/apt-netguard/config.yaml',
+  );
   // "after networkd settles": networkd up long enough that no quiet window is owed (settle.ts).
-  const up = () => Number(inC('sh', '-c', 'echo $(( $(cut -d. -f1 /proc/uptime) ))')) * 1e6 - Number(inC('systemctl', 'show', '-p', 'ActiveEnterTimestampMonotonic', '--value', 'systemd-networkd.service'));
+  const up = () =>
+    Number(inC('sh', '-c', 'echo $(( $(cut -d. -f1 /proc/uptime) ))')) * 1e6 -
+    Number(inC('systemctl', 'show', '-p', 'ActiveEnterTimestampMonotonic', '--value', 'systemd-networkd.service'));
   while (up() < 31e6) execFileSync('sleep', ['1']);
   const bare = [];
   const guard = [];
@@ -49,19 +69,34 @@ try {
     guard.push(g);
     restoreOnly.push(Date.parse(rec.endedAt) - Date.parse(rec.startedAt));
     for (const st of rec.steps) (perStep[st.id] ??= []).push(Date.parse(st.endedAt) - Date.parse(st.startedAt));
-    (perStep['final snapshot, verify, journal'] ??= []).push(Date.parse(rec.endedAt) - Date.parse(rec.steps.at(-1).endedAt));
+    (perStep['final snapshot, verify, journal'] ??= []).push(
+      Date.parse(rec.endedAt) - Date.parse(rec.steps.at(-1).endedAt),
+    );
   }
   const [mb, mg, mr] = [median(bare), median(guard), median(restoreOnly)];
   // What this design cannot go below: a node process, the snapshot it diffs, the restart, the snapshot it verifies with.
   const node0 = median(Array.from({ length: RUNS }, () => timed('node -e 0')));
   const snap = median(Array.from({ length: RUNS }, () => timed('apt-netguard snapshot --out /tmp/bench-snap.json')));
-  console.log(`apt-netguard restore bench: booted bookworm container (systemd 252, Debian nodejs ${inC('node', '--version').trim()}), ${RUNS} runs, medians in ms\n`);
-  console.log(`bare: systemctl restart tailscaled + systemctl reload-or-restart lab-firewall   ${mb.toFixed(1).padStart(7)}`);
-  console.log(`post-invoke start -> verified (close, diff, plan, restart, reload, checks, final snapshot) ${mg.toFixed(1).padStart(7)}   ratio ${(mg / mb).toFixed(2)}   target <= 2.00`);
-  console.log(`  of which the restore itself (record start -> end)                          ${mr.toFixed(1).padStart(7)}   ratio ${(mr / mb).toFixed(2)}`);
-  console.log(`floor of this design: node -e 0 (${node0.toFixed(1)}) + snapshot CLI (${snap.toFixed(1)}, node included) + bare = ${(node0 + snap + mb).toFixed(1)}   ratio ${((node0 + snap + mb) / mb).toFixed(2)}`);
-  for (const [id, xs] of Object.entries(perStep)) console.log(`    ${id.padEnd(40)} ${median(xs).toFixed(1).padStart(7)}`);
-  console.log(`  runs: bare ${bare.map((x) => x.toFixed(0)).join(' ')} | guard ${guard.map((x) => x.toFixed(0)).join(' ')}`);
+  console.log(
+    `apt-netguard restore bench: booted bookworm container (systemd 252, Debian nodejs ${inC('node', '--version').trim()}), ${RUNS} runs, medians in ms\n`,
+  );
+  console.log(
+    `bare: systemctl restart tailscaled + systemctl reload-or-restart lab-firewall   ${mb.toFixed(1).padStart(7)}`,
+  );
+  console.log(
+    `post-invoke start -> verified (close, diff, plan, restart, reload, checks, final snapshot) ${mg.toFixed(1).padStart(7)}   ratio ${(mg / mb).toFixed(2)}   target <= 2.00`,
+  );
+  console.log(
+    `  of which the restore itself (record start -> end)                          ${mr.toFixed(1).padStart(7)}   ratio ${(mr / mb).toFixed(2)}`,
+  );
+  console.log(
+    `floor of this design: node -e 0 (${node0.toFixed(1)}) + snapshot CLI (${snap.toFixed(1)}, node included) + bare = ${(node0 + snap + mb).toFixed(1)}   ratio ${((node0 + snap + mb) / mb).toFixed(2)}`,
+  );
+  for (const [id, xs] of Object.entries(perStep))
+    console.log(`    ${id.padEnd(40)} ${median(xs).toFixed(1).padStart(7)}`);
+  console.log(
+    `  runs: bare ${bare.map((x) => x.toFixed(0)).join(' ')} | guard ${guard.map((x) => x.toFixed(0)).join(' ')}`,
+  );
 } finally {
   c.stop();
 }

@@ -51,9 +51,14 @@ for (const input of Object.keys(result.metafile.inputs)) {
   const dir = input.slice(0, m.index + m[0].length - 1);
   if (!pkgs.has(dir)) pkgs.set(dir, JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')));
 }
-const notices = [...pkgs.entries()].sort(([, a], [, b]) => a.name.localeCompare(b.name)).map(([dir, p]) => {
-  const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)/i.test(f));
-  return `${p.name} ${p.version} (${p.license ?? 'see text'})\n\n${file ? readFileSync(join(dir, file), 'utf8').trim() : '(no license file in the package)'}\n`;
-});
-writeFileSync(join(dirname(outfile), 'THIRD-PARTY-LICENSES.txt'), `Packages bundled into apt-netguard.mjs\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`);
+const notices = [...pkgs.entries()]
+  .sort(([, a], [, b]) => a.name.localeCompare(b.name))
+  .map(([dir, p]) => {
+    const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)/i.test(f));
+    return `${p.name} ${p.version} (${p.license ?? 'see text'})\n\n${file ? readFileSync(join(dir, file), 'utf8').trim() : '(no license file in the package)'}\n`;
+  });
+writeFileSync(
+  join(dirname(outfile), 'THIRD-PARTY-LICENSES.txt'),
+  `Packages bundled into apt-netguard.mjs\n\n${notices.join('\n' + '-'.repeat(72) + '\n\n')}`,
+);
 if (!existsSync(outfile)) throw new Error('no bundle written');

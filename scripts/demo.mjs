@@ -7,29 +7,46 @@ import { apt, host, look, repairByHand } from './demo/lab.mjs';
 
 const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
 const deb = process.argv[2] ?? new URL(`../dist/apt-netguard_${version}_all.deb`, import.meta.url).pathname;
-if (!existsSync(deb)) { console.error(`demo: no ${deb} (npm run deb builds it)`); process.exit(2); }
+if (!existsSync(deb)) {
+  console.error(`demo: no ${deb} (npm run deb builds it)`);
+  process.exit(2);
+}
 
-const L = 11, W = 33;
+const L = 11,
+  W = 33;
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const fit = (s) => (s.length > W ? `${s.slice(0, W - 1)}…` : s.padEnd(W));
 function side(label, a, b) {
-  for (let i = 0; i < Math.max(a.length, b.length, 1); i++) console.log(`${(i ? '' : label).padEnd(L)}${fit(a[i] ?? '')} │ ${fit(b[i] ?? '')}`);
+  for (let i = 0; i < Math.max(a.length, b.length, 1); i++)
+    console.log(`${(i ? '' : label).padEnd(L)}${fit(a[i] ?? '')} │ ${fit(b[i] ?? '')}`);
 }
 const reach = (ok) => (ok ? 'reachable' : 'UNREACHABLE');
 function status(s) {
   if (!s) return ['(not installed)'];
   const lines = [`exit ${s.code}: ${s.ok ? 'OK' : s.problems.join('; ')}`];
-  if (s.restore) lines.push(`last restore: ${s.restore.state}`, ...s.restore.steps.map((x) => ` ${x.status === 'done' ? '✓' : '✗'} ${x.id.replace('.service', '')}`));
+  if (s.restore)
+    lines.push(
+      `last restore: ${s.restore.state}`,
+      ...s.restore.steps.map((x) => ` ${x.status === 'done' ? '✓' : '✗'} ${x.id.replace('.service', '')}`),
+    );
   return lines;
 }
 function show(a, b, runs) {
   if (runs) {
-    side('apt', [`exit ${runs[0].code}, ${runs[0].s.toFixed(1)} s`], [`exit ${runs[1].code}, ${runs[1].s.toFixed(1)} s`]);
+    side(
+      'apt',
+      [`exit ${runs[0].code}, ${runs[0].s.toFixed(1)} s`],
+      [`exit ${runs[1].code}, ${runs[1].s.toFixed(1)} s`],
+    );
     side('restarted', [runs[0].restarted.join(', ') || 'none'], [runs[1].restarted.join(', ') || 'none']);
   }
   side('table 52', a.t52, b.t52);
   side('rules', [`${a.prefs.join(' ')} (${a.prefs.length} of 4)`], [`${b.prefs.join(' ')} (${b.prefs.length} of 4)`]);
-  side('nft fwd', a.nft.map((l) => (a.stale ? `${l} STALE` : l)), b.nft.map((l) => (b.stale ? `${l} STALE` : l)));
+  side(
+    'nft fwd',
+    a.nft.map((l) => (a.stale ? `${l} STALE` : l)),
+    b.nft.map((l) => (b.stale ? `${l} STALE` : l)),
+  );
   side('host → ct', [reach(a.local)], [reach(b.local)]);
   side('tailnet→ct', [reach(a.tailnet)], [reach(b.tailnet)]);
   side('status', status(a.status), status(b.status));
@@ -49,10 +66,16 @@ try {
   console.log(`\n${bold('== Before')}`);
   show(look(hosts[0]), look(hosts[1]));
   const incidents = [
-    ['2026-05-02', 'kmod upgrade; needrestart restarts networkd, which flushes the throw route (3 h 28 min down)',
-      ['env', 'NEEDRESTART_MODE=a', 'apt-get', 'install', '-y', '--reinstall', 'libkmod2']],
-    ['2026-03-26', 'tailscale upgrade; tailscaled restarts, tailscale0 gets a new ifindex, nft iif/oif go stale (4 h 33 min down)',
-      ['apt-get', 'install', '-y', '/root/tailscale_1.1_all.deb']],
+    [
+      '2026-05-02',
+      'kmod upgrade; needrestart restarts networkd, which flushes the throw route (3 h 28 min down)',
+      ['env', 'NEEDRESTART_MODE=a', 'apt-get', 'install', '-y', '--reinstall', 'libkmod2'],
+    ],
+    [
+      '2026-03-26',
+      'tailscale upgrade; tailscaled restarts, tailscale0 gets a new ifindex, nft iif/oif go stale (4 h 33 min down)',
+      ['apt-get', 'install', '-y', '/root/tailscale_1.1_all.deb'],
+    ],
   ];
   for (const [day, what, argv] of incidents) {
     console.log(`\n${bold(`== ${day}: ${what}`)}\n   # ${argv.join(' ')}`);
@@ -60,7 +83,9 @@ try {
     const seen = hosts.map(look);
     show(seen[0], seen[1], runs);
     result.push({ day, runs, seen });
-    console.log('   left: it stays like this until someone notices. Here: repaired by hand, as the incident was:\n   # systemctl restart tailscaled; systemctl reload lab-firewall');
+    console.log(
+      '   left: it stays like this until someone notices. Here: repaired by hand, as the incident was:\n   # systemctl restart tailscaled; systemctl reload lab-firewall',
+    );
     repairByHand(hosts[0]);
   }
 } finally {
@@ -68,13 +93,24 @@ try {
 }
 
 const up = (s) => s.local && s.tailnet;
-const what = (s) => (up(s) ? 'containers reachable' : !s.tailnet && !s.local ? 'containers UNREACHABLE' : s.stale ? 'forwarding BLOCKED (stale iif)' : 'tailnet→ct UNREACHABLE');
+const what = (s) =>
+  up(s)
+    ? 'containers reachable'
+    : !s.tailnet && !s.local
+      ? 'containers UNREACHABLE'
+      : s.stale
+        ? 'forwarding BLOCKED (stale iif)'
+        : 'tailnet→ct UNREACHABLE';
 console.log(`\n${bold('== Summary')}`);
 side('', ['without apt-netguard'], ['with apt-netguard']);
 for (const r of result) {
   const [a, b] = r.seen;
-  const steps = b.status?.restore?.steps.filter((x) => x.id !== 'settle').map((x) => x.id.split(' ')[1].replace('.service', '')) ?? [];
-  const guard = r.runs[1].restarted.length ? [`restore ${b.status?.restore?.state}:`, steps.join(' → ')] : ['restarts vetoed:', [...new Set(b.status?.vetoed.map((u) => u.replace('.service', '')))].join(', ') || 'none'];
+  const steps =
+    b.status?.restore?.steps.filter((x) => x.id !== 'settle').map((x) => x.id.split(' ')[1].replace('.service', '')) ??
+    [];
+  const guard = r.runs[1].restarted.length
+    ? [`restore ${b.status?.restore?.state}:`, steps.join(' → ')]
+    : ['restarts vetoed:', [...new Set(b.status?.vetoed.map((u) => u.replace('.service', '')))].join(', ') || 'none'];
   side(r.day, [what(a), `restarted by apt: ${r.runs[0].restarted.join(', ')}`], [what(b), ...guard]);
 }
 // As expected: each upgrade broke the plain host and not the guarded one, and apt exited 0 on both.

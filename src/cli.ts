@@ -34,23 +34,51 @@ type Command = { help: string; run: (args: string[]) => Promise<number> };
 
 async function load(name: string): Promise<Command | null> {
   switch (name) {
-    case 'snapshot': { const m = await import('./commands/snapshot.js'); return { help: m.help, run: m.snapshotCommand }; }
-    case 'diff': { const m = await import('./commands/diff.js'); return { help: m.help, run: m.diffCommand }; }
-    case 'list': { const m = await import('./commands/list.js'); return { help: m.help, run: m.listCommand }; }
-    case 'plan': { const m = await import('./commands/plan.js'); return { help: m.help, run: m.planCommand }; }
-    case 'status': { const m = await import('./commands/status.js'); return { help: m.help, run: m.statusCommand }; }
-    case 'hook': { const m = await import('./commands/hook.js'); return { help: m.help, run: m.hookCommand }; }
-    case 'restore': { const m = await import('./commands/restore.js'); return { help: m.help, run: m.restoreCommand }; }
-    case 'restart-pending': { const m = await import('./commands/restore.js'); return { help: m.pendingHelp, run: m.restartPendingCommand }; }
-    case 'policy': { const m = await import('./commands/policy.js'); return { help: m.help, run: m.policyCommand }; }
-    default: return null;
+    case 'snapshot': {
+      const m = await import('./commands/snapshot.js');
+      return { help: m.help, run: m.snapshotCommand };
+    }
+    case 'diff': {
+      const m = await import('./commands/diff.js');
+      return { help: m.help, run: m.diffCommand };
+    }
+    case 'list': {
+      const m = await import('./commands/list.js');
+      return { help: m.help, run: m.listCommand };
+    }
+    case 'plan': {
+      const m = await import('./commands/plan.js');
+      return { help: m.help, run: m.planCommand };
+    }
+    case 'status': {
+      const m = await import('./commands/status.js');
+      return { help: m.help, run: m.statusCommand };
+    }
+    case 'hook': {
+      const m = await import('./commands/hook.js');
+      return { help: m.help, run: m.hookCommand };
+    }
+    case 'restore': {
+      const m = await import('./commands/restore.js');
+      return { help: m.help, run: m.restoreCommand };
+    }
+    case 'restart-pending': {
+      const m = await import('./commands/restore.js');
+      return { help: m.pendingHelp, run: m.restartPendingCommand };
+    }
+    case 'policy': {
+      const m = await import('./commands/policy.js');
+      return { help: m.help, run: m.policyCommand };
+    }
+    default:
+      return null;
   }
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '-h' || name === '--help') return out(USAGE), name ? 0 : 2;
-  if (name === '--version') return out(`apt-netguard ${VERSION}\n`), 0;
+  if (name === undefined || name === '-h' || name === '--help') return (out(USAGE), name ? 0 : 2);
+  if (name === '--version') return (out(`apt-netguard ${VERSION}\n`), 0);
   if (name === 'help') {
     const cmd = rest[0] ? await load(rest[0]) : null;
     out(cmd ? cmd.help : USAGE);

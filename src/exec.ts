@@ -96,7 +96,11 @@ const spawnRun: Run = async (argv, opts = {}) => {
 // What everything else gets: `ip -j` dumps asked for together share one process (ipbatch.ts).
 export const run: Run = coalesceIp(spawnRun);
 
-function reasonOf(r: { timedOut: boolean; code?: string; signal?: string; exitCode?: number }, timeout: number, stderr: string): string {
+function reasonOf(
+  r: { timedOut: boolean; code?: string; signal?: string; exitCode?: number },
+  timeout: number,
+  stderr: string,
+): string {
   if (r.timedOut) return `timed out after ${timeout} ms`;
   if (r.code === 'ENOENT') return 'command not found';
   if (r.signal) return `killed by ${r.signal}`;

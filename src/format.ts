@@ -10,6 +10,6 @@ export function findingLine(f: Finding): string {
 function fmt(v: unknown): string {
   if (v === null || v === undefined || v === '') return '-';
   if (typeof v === 'object') return JSON.stringify(v);
-  const s = String(v);
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
   return /\s/.test(s) ? JSON.stringify(s) : s;
 }

@@ -1,6 +1,16 @@
 // Crash-safe file writes, and who may be trusted to have written a file (the lock is in lock.ts,
 // so that the bundle's outer module can use these without loading proper-lockfile).
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { StateError, messageOf } from './errors.js';
 

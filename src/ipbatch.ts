@@ -57,7 +57,10 @@ async function runGroup(run: Run, opts: string, items: Pending[]): Promise<void>
   if (items.length === 1) return one(items[0]!);
   const timeoutMs = Math.max(...items.map((p) => p.opts.timeoutMs ?? 10_000));
   try {
-    const r = await run(['ip', ...opts.split(' '), '-batch', '-'], { timeoutMs, input: `${items.map((p) => p.line).join('\n')}\n` });
+    const r = await run(['ip', ...opts.split(' '), '-batch', '-'], {
+      timeoutMs,
+      input: `${items.map((p) => p.line).join('\n')}\n`,
+    });
     const lines = r.stdout.split('\n').filter((l) => l !== '');
     if (lines.length === items.length && lines.every((l) => l.startsWith('[') && l.endsWith(']'))) {
       items.forEach((p, i) => p.resolve({ stdout: `${lines[i]}\n`, stderr: '' }));

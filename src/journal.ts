@@ -23,9 +23,20 @@ export function writeJson(path: string, doc: unknown): void {
   writeFileAtomic(path, JSON.stringify(doc, null, 1));
 }
 
-export function journal<T extends { id: string }>(dir: string, check: (v: unknown) => v is T, what: string, keep: number) {
+export function journal<T extends { id: string }>(
+  dir: string,
+  check: (v: unknown) => v is T,
+  what: string,
+  keep: number,
+) {
   const current = join(dir, 'current.json');
-  const ended = () => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'current.json' && !f.startsWith('.')).map((f) => f.slice(0, -5)).sort() : []);
+  const ended = () =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.json') && f !== 'current.json' && !f.startsWith('.'))
+          .map((f) => f.slice(0, -5))
+          .sort()
+      : [];
   return {
     dir,
     hasCurrent: () => existsSync(current),

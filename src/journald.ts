@@ -8,17 +8,25 @@ const SEVERITY: Record<number, number> = { 10: 7, 20: 7, 30: 6, 40: 4, 50: 3, 60
 
 // Pure: the lines logger(1) reads with --prio-prefix.
 export function syslogLines(jsonLines: readonly string[]): string {
-  return jsonLines.map((l) => {
-    let level = 30;
-    try { level = (JSON.parse(l) as { level?: number }).level ?? 30; } catch { /* not JSON: info */ }
-    return `<${8 + (SEVERITY[level] ?? 6)}>${l.trimEnd()}\n`;
-  }).join('');
+  return jsonLines
+    .map((l) => {
+      let level = 30;
+      try {
+        level = (JSON.parse(l) as { level?: number }).level ?? 30;
+      } catch {
+        /* not JSON: info */
+      }
+      return `<${8 + (SEVERITY[level] ?? 6)}>${l.trimEnd()}\n`;
+    })
+    .join('');
 }
 
 // One logger(1) for a hook's lines (bsdutils is Essential). Never throws: the journal is a copy.
 export async function toJournal(run: Run, jsonLines: readonly string[], socket = '/dev/log'): Promise<void> {
   if (!jsonLines.length || !existsSync(socket) || process.env.APT_NETGUARD_JOURNAL === '0') return;
   // NOTE: logger(1) cuts messages at 1 KiB by default (--size); a restore summary can be longer.
-  await run(['logger', '-t', 'apt-netguard', `--id=${process.pid}`, '--prio-prefix', '--size', '16384', '-u', socket], { input: syslogLines(jsonLines), timeoutMs: 2000 })
-    .catch(() => undefined);
+  await run(['logger', '-t', 'apt-netguard', `--id=${process.pid}`, '--prio-prefix', '--size', '16384', '-u', socket], {
+    input: syslogLines(jsonLines),
+    timeoutMs: 2000,
+  }).catch(() => undefined);
 }

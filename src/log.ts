@@ -8,7 +8,12 @@ export type Log = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 // With `keep`, each line is also appended to it (hooks copy them to the journal at the end).
 export function makeLog(fd = 2, level = process.env.APT_NETGUARD_LOG_LEVEL ?? 'info', keep?: string[]): Log {
   const dest = pino.destination({ fd, sync: true });
-  const out = keep ? pino.multistream([{ stream: dest, level: 'trace' }, { stream: { write: (l: string) => void keep.push(l) }, level: 'trace' }]) : dest;
+  const out = keep
+    ? pino.multistream([
+        { stream: dest, level: 'trace' },
+        { stream: { write: (l: string) => void keep.push(l) }, level: 'trace' },
+      ])
+    : dest;
   return pino({ name: 'apt-netguard', level, base: { pid: process.pid } }, out);
 }
 
@@ -18,5 +23,5 @@ export function memoryLog(): Log & { lines: { level: string; obj: object; msg: s
   const at = (level: string) => (obj: object | string, msg?: string) => {
     lines.push(typeof obj === 'string' ? { level, obj: {}, msg: obj } : { level, obj, msg: msg ?? '' });
   };
-  return { lines, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') } as unknown as Log & { lines: typeof lines };
+  return { lines, info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug') };
 }

@@ -8,7 +8,11 @@ import { scratch } from './helpers/scratch.js';
 
 // Commands write their output through src/stdout.ts (fd 1), their errors to process.stderr.
 const sink = vi.hoisted(() => ({ out: '' }));
-vi.mock('../src/stdout.js', () => ({ out: (s: string) => { sink.out += s; } }));
+vi.mock('../src/stdout.js', () => ({
+  out: (s: string) => {
+    sink.out += s;
+  },
+}));
 
 function capture() {
   let err = '';
@@ -16,7 +20,10 @@ function capture() {
   vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
   return { out: () => sink.out, err: () => err };
 }
-afterEach(() => { vi.restoreAllMocks(); process.exitCode = undefined; });
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
 
 const files = () => {
   const d = scratch('ng-cli-');
@@ -40,7 +47,9 @@ describe('cli', () => {
     expect(await main(['diff', a, b, '--json'])).toBe(1);
     const doc = JSON.parse(io.out());
     expect(doc.findings.map((f: { kind: string }) => f.kind)).toContain('ifindex-changed');
-    expect(doc.findings.every((f: { severity: string }) => ['critical', 'warning', 'info'].includes(f.severity))).toBe(true);
+    expect(doc.findings.every((f: { severity: string }) => ['critical', 'warning', 'info'].includes(f.severity))).toBe(
+      true,
+    );
   });
   it('human diff prints one line per finding', async () => {
     const { a, b } = files();

@@ -26,7 +26,14 @@ function fake(outputs: Record<string, string>, failBatch = false) {
     calls.push({ argv, opts });
     if (argv.includes('-batch')) {
       if (failBatch) throw new Error('Command failed -:2');
-      return { stdout: opts!.input!.trim().split('\n').map((l) => `${outputs[l] ?? '[]'}\n`).join(''), stderr: '' };
+      return {
+        stdout: opts!
+          .input!.trim()
+          .split('\n')
+          .map((l) => `${outputs[l] ?? '[]'}\n`)
+          .join(''),
+        stderr: '',
+      };
     }
     const line = argv.slice(argv.findIndex((a, i) => i > 0 && !a.startsWith('-'))).join(' ');
     if (!(line in outputs)) throw new Error(`${argv.join(' ')}: exit 1`);
@@ -35,18 +42,32 @@ function fake(outputs: Record<string, string>, failBatch = false) {
   return { run, calls };
 }
 
-const OUT = { 'rule show': '[{"priority":0}]', 'route show table all': '[{"dst":"default"}]', 'addr show': '[{"ifname":"lo"}]' };
+const OUT = {
+  'rule show': '[{"priority":0}]',
+  'route show table all': '[{"dst":"default"}]',
+  'addr show': '[{"ifname":"lo"}]',
+};
 
 describe('coalesceIp', () => {
   it('calls with the same options in one tick share one ip -batch; each gets exactly what it would alone', async () => {
     const { run, calls } = fake(OUT);
     const ip = coalesceIp(run);
     const rs = await Promise.all([
-      ip(['ip', '-4', '-j', 'rule', 'show'], { timeoutMs: 5 }), ip(['ip', '-4', '-j', 'route', 'show', 'table', 'all'], { timeoutMs: 9 }),
-      ip(['ip', '-d', '-j', 'addr', 'show']), ip(['nft', '-j', 'list', 'ruleset']).catch(() => null),
+      ip(['ip', '-4', '-j', 'rule', 'show'], { timeoutMs: 5 }),
+      ip(['ip', '-4', '-j', 'route', 'show', 'table', 'all'], { timeoutMs: 9 }),
+      ip(['ip', '-d', '-j', 'addr', 'show']),
+      ip(['nft', '-j', 'list', 'ruleset']).catch(() => null),
     ]);
-    expect(rs.slice(0, 3).map((r) => r!.stdout)).toEqual([`${OUT['rule show']}\n`, `${OUT['route show table all']}\n`, `${OUT['addr show']}\n`]);
-    expect(calls.map((c) => c.argv.join(' ')).sort()).toEqual(['ip -4 -j -batch -', 'ip -d -j addr show', 'nft -j list ruleset']);
+    expect(rs.slice(0, 3).map((r) => r!.stdout)).toEqual([
+      `${OUT['rule show']}\n`,
+      `${OUT['route show table all']}\n`,
+      `${OUT['addr show']}\n`,
+    ]);
+    expect(calls.map((c) => c.argv.join(' ')).sort()).toEqual([
+      'ip -4 -j -batch -',
+      'ip -d -j addr show',
+      'nft -j list ruleset',
+    ]);
     const batch = calls.find((c) => c.argv.includes('-batch'))!;
     expect(batch.opts).toEqual({ timeoutMs: 9, input: 'rule show\nroute show table all\n' });
   });
@@ -54,7 +75,10 @@ describe('coalesceIp', () => {
   it('a failed batch falls back to one process per command, so each has its own result or error', async () => {
     const { run, calls } = fake({ 'rule show': '[]' }, true);
     const ip = coalesceIp(run);
-    const [a, b] = await Promise.allSettled([ip(['ip', '-6', '-j', 'rule', 'show']), ip(['ip', '-6', '-j', 'route', 'show', 'table', 'all'])]);
+    const [a, b] = await Promise.allSettled([
+      ip(['ip', '-6', '-j', 'rule', 'show']),
+      ip(['ip', '-6', '-j', 'route', 'show', 'table', 'all']),
+    ]);
     expect(a).toEqual({ status: 'fulfilled', value: { stdout: '[]\n', stderr: '' } });
     expect(b.status).toBe('rejected');
     expect(calls).toHaveLength(3);

@@ -22,7 +22,7 @@ describe('toJournal', () => {
   const calls: { argv: readonly string[]; input?: string }[] = [];
   const run: Run = async (argv, opts) => (calls.push({ argv, input: opts?.input }), { stdout: '', stderr: '' });
 
-  it('sends all of a hook\'s lines to one logger -t apt-netguard', async () => {
+  it("sends all of a hook's lines to one logger -t apt-netguard", async () => {
     calls.length = 0;
     await toJournal(run, ['{"level":30,"msg":"a"}\n', '{"level":40,"msg":"b"}\n'], socket);
     expect(calls).toHaveLength(1);
@@ -39,7 +39,9 @@ describe('toJournal', () => {
     expect(calls).toHaveLength(0);
   });
   it('never throws when logger fails', async () => {
-    const failing: Run = async () => { throw new Error('logger: socket: Connection refused'); };
+    const failing: Run = async () => {
+      throw new Error('logger: socket: Connection refused');
+    };
     await expect(toJournal(failing, ['{"level":30}'], socket)).resolves.toBeUndefined();
   });
 });

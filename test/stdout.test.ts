@@ -25,16 +25,21 @@ describe('command output on fd 1', () => {
     const r = spawnSync(process.execPath, [BUNDLE, 'diff', a, b, '--json'], { encoding: 'utf8', env });
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout).findings.length).toBeGreaterThan(3);
-    expect(spawnSync(process.execPath, [BUNDLE, '--version'], { encoding: 'utf8', env }).stdout).toMatch(/^apt-netguard \S+\n$/);
+    expect(spawnSync(process.execPath, [BUNDLE, '--version'], { encoding: 'utf8', env }).stdout).toMatch(
+      /^apt-netguard \S+\n$/,
+    );
   });
 
-  it.skipIf(!ready)('a reader that closed early (`| head`) ends the output, not the command: exit code kept, no stack', async () => {
-    const [a, b] = pair();
-    const child = spawn(process.execPath, [BUNDLE, 'diff', a, b], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.destroy();
-    let err = '';
-    child.stderr.on('data', (c: Buffer) => (err += String(c)));
-    const code = await new Promise((resolve) => child.on('close', resolve));
-    expect([code, err]).toEqual([1, '']);
-  });
+  it.skipIf(!ready)(
+    'a reader that closed early (`| head`) ends the output, not the command: exit code kept, no stack',
+    async () => {
+      const [a, b] = pair();
+      const child = spawn(process.execPath, [BUNDLE, 'diff', a, b], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => (err += String(c)));
+      const code = await new Promise((resolve) => child.on('close', resolve));
+      expect([code, err]).toEqual([1, '']);
+    },
+  );
 });

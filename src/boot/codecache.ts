@@ -42,7 +42,8 @@ export function writeCache(file: string, data: Buffer, hash: string, euid: numbe
   try {
     if (!usable(dir, euid, 'dir')) return false;
     writeFileAtomic(file, data, 0o644);
-    for (const f of readdirSync(dir)) if (f.endsWith('.v8') && !f.endsWith(`.${hash}.v8`)) rmSync(join(dir, f), { force: true });
+    for (const f of readdirSync(dir))
+      if (f.endsWith('.v8') && !f.endsWith(`.${hash}.v8`)) rmSync(join(dir, f), { force: true });
     return true;
   } catch {
     return false;

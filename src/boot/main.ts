@@ -15,7 +15,9 @@ const file = dir ? cacheFile(dir, cacheKey(process.argv.slice(2)), __NG_PROGRAM_
 const cachedData = file ? readCache(file, euid) : undefined;
 const script = new Script(__NG_PROGRAM__, { filename: fileURLToPath(import.meta.url), cachedData });
 const state = !file ? 'off' : !cachedData ? 'miss' : script.cachedDataRejected ? 'rejected' : 'hit';
-if (process.env.APT_NETGUARD_DEBUG) process.stderr.write(`apt-netguard: code cache ${state}${file ? ` (${file})` : ''}\n`);
+if (process.env.APT_NETGUARD_DEBUG)
+  process.stderr.write(`apt-netguard: code cache ${state}${file ? ` (${file})` : ''}\n`);
 // At exit, so the cache holds every function this command compiled, not only the top level.
-if (file && state !== 'hit') process.once('exit', () => writeCache(file, script.createCachedData(), __NG_PROGRAM_HASH__, euid));
+if (file && state !== 'hit')
+  process.once('exit', () => writeCache(file, script.createCachedData(), __NG_PROGRAM_HASH__, euid));
 (script.runInThisContext() as (require: NodeRequire) => void)(createRequire(import.meta.url));

@@ -26,7 +26,7 @@ Exit status: 0 no findings, 1 findings, 2 usage or input error.
 
 export async function diffCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, { ...COMMON, ...PROBE_FLAGS, 'since-last': { type: 'boolean' } });
-  if (v.help) return out(help), 0;
+  if (v.help) return (out(help), 0);
   const dir = stateDirOf(v);
   let refs: [string, string] | null = null;
   if (v['since-last']) {
@@ -34,7 +34,9 @@ export async function diffCommand(args: string[]): Promise<number> {
   } else if (positionals.length === 2) refs = [positionals[0]!, positionals[1]!];
   else throw new UsageError('diff wants two snapshots, or --since-last');
   const a = loadSnapshot(resolveRef(dir, refs ? refs[0] : 'latest'));
-  const b = refs ? loadSnapshot(resolveRef(dir, refs[1])) : await takeSnapshot((await import('../exec.js')).run, probeContext(v), 'live');
+  const b = refs
+    ? loadSnapshot(resolveRef(dir, refs[1]))
+    : await takeSnapshot((await import('../exec.js')).run, probeContext(v), 'live');
   const findings = diff(a, b);
   if (v.json) out(`${JSON.stringify({ findings })}\n`);
   else out(findings.length ? `${findings.map(findingLine).join('\n')}\n` : 'no findings\n');

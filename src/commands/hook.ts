@@ -26,8 +26,12 @@ export const STRICT_FAILURE = 100;
 
 export async function hookCommand(args: string[]): Promise<number> {
   const [name, ...rest] = args;
-  if (!name || name === '-h' || name === '--help') return out(help), name ? 0 : 2;
-  const [{ makeLog }, { run }, { hookContext }] = await Promise.all([import('../log.js'), import('../exec.js'), import('../hooks/context.js')]);
+  if (!name || name === '-h' || name === '--help') return (out(help), name ? 0 : 2);
+  const [{ makeLog }, { run }, { hookContext }] = await Promise.all([
+    import('../log.js'),
+    import('../exec.js'),
+    import('../hooks/context.js'),
+  ]);
   const lines: string[] = [];
   const log = makeLog(2, undefined, lines);
   const ctx = hookContext(run, log);
@@ -40,7 +44,8 @@ export async function hookCommand(args: string[]): Promise<number> {
 
 async function guarded(name: string, rest: string[], ctx: import('../hooks/context.js').HookContext): Promise<number> {
   const { log } = ctx;
-  if (process.env.APT_NETGUARD_DISABLE === '1') return log.info({ hook: name }, 'disabled by APT_NETGUARD_DISABLE'), 0;
+  if (process.env.APT_NETGUARD_DISABLE === '1')
+    return (log.info({ hook: name }, 'disabled by APT_NETGUARD_DISABLE'), 0);
   for (const e of ctx.configErrors) log.error({ hook: name, problem: e }, 'config error; the defaults apply');
   const started = performance.now();
   try {
@@ -49,25 +54,32 @@ async function guarded(name: string, rest: string[], ctx: import('../hooks/conte
     return 0;
   } catch (err) {
     // The one catch of hook mode: log, and let apt go on unless the admin asked for strict.
-    log.error({ hook: name, err: messageOf(err), strict: ctx.strict }, ctx.strict ? 'hook failed; strict mode stops apt' : 'hook failed; apt goes on');
+    log.error(
+      { hook: name, err: messageOf(err), strict: ctx.strict },
+      ctx.strict ? 'hook failed; strict mode stops apt' : 'hook failed; apt goes on',
+    );
     return ctx.strict ? STRICT_FAILURE : 0;
   }
 }
 
 async function dispatch(name: string, rest: string[], ctx: import('../hooks/context.js').HookContext): Promise<void> {
   switch (name) {
-    case 'pre-invoke': return void (await (await import('../hooks/open.js')).preInvoke(ctx));
+    case 'pre-invoke':
+      return void (await (await import('../hooks/open.js')).preInvoke(ctx));
     case 'pre-install-pkgs': {
       const fd = process.env.APT_HOOK_INFO_FD;
       const stream = readFileSync(fd && /^\d+$/.test(fd) ? Number(fd) : 0, 'utf8');
       return void (await (await import('../hooks/open.js')).preInstallPkgs(ctx, stream));
     }
-    case 'post-dpkg': return (await import('../hooks/close.js')).postDpkg(ctx);
-    case 'post-invoke': return void (await (await import('../hooks/close.js')).postInvoke(ctx));
+    case 'post-dpkg':
+      return (await import('../hooks/close.js')).postDpkg(ctx);
+    case 'post-invoke':
+      return void (await (await import('../hooks/close.js')).postInvoke(ctx));
     case 'needrestart': {
       if (!rest[0]) throw new UsageError('hook needrestart wants the unit name');
       return void (await (await import('../hooks/needrestart.js')).needrestartHook(ctx, rest[0]));
     }
-    default: throw new UsageError(`unknown hook '${name}'`);
+    default:
+      throw new UsageError(`unknown hook '${name}'`);
   }
 }

@@ -14,7 +14,7 @@ Ids are usable wherever a snapshot is wanted (diff A B), as is 'latest'.
 
 export async function listCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, COMMON);
-  if (v.help) return out(help), 0;
+  if (v.help) return (out(help), 0);
   if (positionals.length) throw new UsageError('list takes no arguments');
   const dir = stateDirOf(v);
   const rows = listSnapshotIds(dir).map((id) => {

@@ -34,7 +34,10 @@ export function stateDirOf(v: { 'state-dir'?: string | boolean | (string | boole
 export function positiveInt(name: string, v: unknown, dflt: number): number {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} wants a positive whole number, not ${String(v)}`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(
+      `--${name} wants a positive whole number, not ${typeof v === 'string' ? v : JSON.stringify(v)}`,
+    );
   return n;
 }
 

@@ -24,7 +24,7 @@ Policy errors are printed on stderr; the shipped defaults then apply, as they wo
 
 export async function planCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, { ...COMMON, ...POLICY_FLAGS });
-  if (v.help) return out(help), 0;
+  if (v.help) return (out(help), 0);
   if (positionals.length) throw new UsageError('plan reads the stream on stdin and takes no arguments');
   const loaded = loadPolicy(policyDirsOf(v));
   for (const e of loaded.errors) process.stderr.write(`apt-netguard: policy: ${e}\n`);
@@ -35,7 +35,9 @@ export async function planCommand(args: string[]): Promise<number> {
 }
 
 export function formatPlan(p: PlanDecisions): string {
-  const lines = p.decisions.map((d) => `${d.unit}: ${d.action} (${d.step}) by rule ${d.rule} for ${d.packages.join(', ')}: ${d.reason}`);
+  const lines = p.decisions.map(
+    (d) => `${d.unit}: ${d.action} (${d.step}) by rule ${d.rule} for ${d.packages.join(', ')}: ${d.reason}`,
+  );
   if (!p.decisions.length) lines.push('no protected unit is concerned');
   if (p.order.length) lines.push(`order after dpkg: ${p.order.join(' -> ')}`);
   if (p.deferred.length) lines.push(`deferred: ${p.deferred.join(' -> ')}`);

@@ -20,16 +20,24 @@ Options:
 
 export async function policyCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, { ...COMMON, ...POLICY_FLAGS });
-  if (v.help) return out(help), 0;
+  if (v.help) return (out(help), 0);
   const [sub, ...extra] = positionals;
-  if ((sub !== 'check' && sub !== 'show') || extra.length) throw new UsageError("policy wants 'check' or 'show'; see 'apt-netguard policy --help'");
+  if ((sub !== 'check' && sub !== 'show') || extra.length)
+    throw new UsageError("policy wants 'check' or 'show'; see 'apt-netguard policy --help'");
   const loaded = loadPolicy(policyDirsOf(v));
   if (sub === 'show') {
     for (const e of loaded.errors) process.stderr.write(`apt-netguard: policy: ${e}\n`);
-    out(v.json ? `${JSON.stringify({ ...loaded.policy, fellBack: loaded.fellBack })}\n` : formatPolicy(loaded.policy, loaded.fellBack));
+    out(
+      v.json
+        ? `${JSON.stringify({ ...loaded.policy, fellBack: loaded.fellBack })}\n`
+        : formatPolicy(loaded.policy, loaded.fellBack),
+    );
     return 0;
   }
-  if (v.json) out(`${JSON.stringify({ ok: loaded.errors.length === 0, errors: loaded.errors, warnings: loaded.warnings, files: loaded.policy.sources })}\n`);
+  if (v.json)
+    out(
+      `${JSON.stringify({ ok: loaded.errors.length === 0, errors: loaded.errors, warnings: loaded.warnings, files: loaded.policy.sources })}\n`,
+    );
   else for (const w of loaded.warnings) out(`warning: ${w}\n`);
   if (loaded.errors.length) {
     if (!v.json) for (const e of loaded.errors) out(`${e}\n`);
@@ -45,14 +53,28 @@ function formatPolicy(p: Policy, fellBack: boolean): string {
   out.push('units:');
   for (const u of Object.values(p.units)) {
     out.push(`  ${u.unit}:`);
-    const fields: [string, unknown][] = [['package', u.package], ['default', u.default], ['action', u.action], ['settle', u.settle], ['refuse-stop', u.refuseStop], ['after', `[${u.after.join(', ')}]`]];
-    for (const [k, val] of fields) out.push(`    ${k}: ${String(val)}`.padEnd(48) + `# ${u.from[k] ?? 'built-in default'}`);
+    const fields: [string, unknown][] = [
+      ['package', u.package],
+      ['default', u.default],
+      ['action', u.action],
+      ['settle', u.settle],
+      ['refuse-stop', u.refuseStop],
+      ['after', `[${u.after.join(', ')}]`],
+    ];
+    for (const [k, val] of fields)
+      out.push(`    ${k}: ${String(val)}`.padEnd(48) + `# ${u.from[k] ?? 'built-in default'}`);
   }
   out.push('packages:');
   for (const r of p.rules) {
     out.push(`  - name: ${r.name}`.padEnd(48) + `# ${r.from}`);
-    out.push(`    match: [${r.match.join(', ')}]${r.version ? `  version: ${r.version}` : ''}  on: [${r.on.join(', ')}]`);
-    out.push(`    units: {${Object.entries(r.units).map(([u, m]) => `${u}: ${m}`).join(', ')}}`);
+    out.push(
+      `    match: [${r.match.join(', ')}]${r.version ? `  version: ${r.version}` : ''}  on: [${r.on.join(', ')}]`,
+    );
+    out.push(
+      `    units: {${Object.entries(r.units)
+        .map(([u, m]) => `${u}: ${m}`)
+        .join(', ')}}`,
+    );
     out.push(`    reason: ${r.reason}`);
   }
   return `${out.join('\n')}\n`;

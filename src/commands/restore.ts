@@ -42,65 +42,119 @@ const FLAGS = { ...COMMON, ...POLICY_FLAGS, 'dry-run': { type: 'boolean' }, sinc
 async function setup(args: string[]) {
   const { values: v, positionals } = parse(args, FLAGS);
   if (positionals.length) throw new UsageError('no arguments expected; see --help');
-  const [{ makeLog }, { run }, { hookContext }] = await Promise.all([import('../log.js'), import('../exec.js'), import('../hooks/context.js')]);
+  const [{ makeLog }, { run }, { hookContext }] = await Promise.all([
+    import('../log.js'),
+    import('../exec.js'),
+    import('../hooks/context.js'),
+  ]);
   // Progress goes to stderr as JSON lines (journald-friendly); the result to stdout.
-  const ctx = { ...hookContext(run, makeLog(2, process.env.APT_NETGUARD_LOG_LEVEL ?? 'warn')), state: stateDirOf(v), policyDirs: policyDirsOf(v) };
+  const ctx = {
+    ...hookContext(run, makeLog(2, process.env.APT_NETGUARD_LOG_LEVEL ?? 'warn')),
+    state: stateDirOf(v),
+    policyDirs: policyDirsOf(v),
+  };
   for (const e of ctx.configErrors) process.stderr.write(`apt-netguard: config: ${e}\n`);
   const print = (x: unknown, text: string) => out(v.json ? `${JSON.stringify(x)}\n` : text);
   return { v, ctx, print };
 }
 
 export async function restoreCommand(args: string[]): Promise<number> {
-  if (args.includes('-h') || args.includes('--help')) return out(help), 0;
+  if (args.includes('-h') || args.includes('--help')) return (out(help), 0);
   const { v, ctx, print } = await setup(args);
   const [runMod, journal, store, txns, fmt] = await Promise.all([
-    import('../restore/run.js'), import('../restore/journal.js'), import('../snapshot/store.js'), import('../txn/store.js'), import('../restore/format.js'),
+    import('../restore/run.js'),
+    import('../restore/journal.js'),
+    import('../snapshot/store.js'),
+    import('../txn/store.js'),
+    import('../restore/format.js'),
   ]);
   const killed = journal.loadRunning(ctx.state);
   if (killed) {
-    if (v['dry-run']) return print(killed, `a restore was killed mid-way; 'apt-netguard restore' resumes it:\n${fmt.formatRecord(killed)}`), EXIT.findings;
+    if (v['dry-run'])
+      return (
+        print(killed, `a restore was killed mid-way; 'apt-netguard restore' resumes it:\n${fmt.formatRecord(killed)}`),
+        EXIT.findings
+      );
     const rec = (await runMod.resumeKilled(ctx))!;
-    return print(rec, fmt.formatRecord(rec)), rec.state === 'verified' ? EXIT.ok : EXIT.findings;
+    return (print(rec, fmt.formatRecord(rec)), rec.state === 'verified' ? EXIT.ok : EXIT.findings);
   }
   let ref = v.since;
   if (!ref) {
-    const last = txns.loadCurrent(ctx.state) ?? txns.listClosed(ctx.state).map((id) => txns.loadClosed(ctx.state, id)).reverse().find((t) => t?.preSnapshot);
-    if (!last?.preSnapshot) throw new InputError(`no transaction with a snapshot in ${ctx.state}; give --since SNAPSHOT (see apt-netguard list)`);
+    const last =
+      txns.loadCurrent(ctx.state) ??
+      txns
+        .listClosed(ctx.state)
+        .map((id) => txns.loadClosed(ctx.state, id))
+        .reverse()
+        .find((t) => t?.preSnapshot);
+    if (!last?.preSnapshot)
+      throw new InputError(
+        `no transaction with a snapshot in ${ctx.state}; give --since SNAPSHOT (see apt-netguard list)`,
+      );
     ref = last.preSnapshot;
   }
   const baselinePath = resolve(store.resolveRef(ctx.state, ref));
   const baseline = store.loadSnapshot(baselinePath);
-  const req = { trigger: { kind: 'manual' as const, id: baseline.id }, automatic: false, baseline, baselinePath, modes: ['guarded' as const] };
+  const req = {
+    trigger: { kind: 'manual' as const, id: baseline.id },
+    automatic: false,
+    baseline,
+    baselinePath,
+    modes: ['guarded' as const],
+  };
   if (v['dry-run']) {
     const rec = await runMod.prepare(ctx, req);
-    const text = rec.plan.steps.length || rec.plan.unresolved.length
-      ? `against ${baseline.id}:\n${rec.findings.map((f) => `  found: ${f}\n`).join('')}plan:\n${fmt.formatPlanSteps(rec.plan).join('\n')}\n`
-      : `nothing to restore against ${baseline.id}\n`;
-    return print({ baseline: baseline.id, findings: rec.findings, owed: rec.owed, plan: rec.plan }, text), rec.plan.steps.length || rec.plan.unresolved.length ? EXIT.findings : EXIT.ok;
+    const text =
+      rec.plan.steps.length || rec.plan.unresolved.length
+        ? `against ${baseline.id}:\n${rec.findings.map((f) => `  found: ${f}\n`).join('')}plan:\n${fmt.formatPlanSteps(rec.plan).join('\n')}\n`
+        : `nothing to restore against ${baseline.id}\n`;
+    return (
+      print({ baseline: baseline.id, findings: rec.findings, owed: rec.owed, plan: rec.plan }, text),
+      rec.plan.steps.length || rec.plan.unresolved.length ? EXIT.findings : EXIT.ok
+    );
   }
   const rec = await runMod.restore(ctx, req);
-  if (!rec) return print({ state: 'nothing-to-do', baseline: baseline.id }, `nothing to restore: no losses against ${baseline.id} and no guarded restarts owed\n`), EXIT.ok;
-  return print(rec, fmt.formatRecord(rec)), rec.state === 'verified' ? EXIT.ok : EXIT.findings;
+  if (!rec)
+    return (
+      print(
+        { state: 'nothing-to-do', baseline: baseline.id },
+        `nothing to restore: no losses against ${baseline.id} and no guarded restarts owed\n`,
+      ),
+      EXIT.ok
+    );
+  return (print(rec, fmt.formatRecord(rec)), rec.state === 'verified' ? EXIT.ok : EXIT.findings);
 }
 
 export async function restartPendingCommand(args: string[]): Promise<number> {
-  if (args.includes('-h') || args.includes('--help')) return out(pendingHelp), 0;
+  if (args.includes('-h') || args.includes('--help')) return (out(pendingHelp), 0);
   const { v, ctx, print } = await setup(args);
-  if (v.since) throw new UsageError('restart-pending verifies against a snapshot it takes itself; --since is for restore');
+  if (v.since)
+    throw new UsageError('restart-pending verifies against a snapshot it takes itself; --since is for restore');
   const [runMod, store, take, txns, fmt] = await Promise.all([
-    import('../restore/run.js'), import('../snapshot/store.js'), import('../snapshot/take.js'), import('../txn/store.js'), import('../restore/format.js'),
+    import('../restore/run.js'),
+    import('../snapshot/store.js'),
+    import('../snapshot/take.js'),
+    import('../txn/store.js'),
+    import('../restore/format.js'),
   ]);
-  if (!txns.loadPending(ctx.state).length) return print({ state: 'nothing-to-do' }, 'no restarts owed\n'), EXIT.ok;
+  if (!txns.loadPending(ctx.state).length) return (print({ state: 'nothing-to-do' }, 'no restarts owed\n'), EXIT.ok);
   await runMod.resumeKilled(ctx);
   const units = Object.keys((await import('../policy/load.js')).loadPolicy(ctx.policyDirs).policy.units);
   const baseline = await take.takeSnapshot(ctx.run, { ...ctx.probe, units }, 'baseline', ctx.now());
-  const req = { trigger: { kind: 'pending' as const, id: baseline.id }, automatic: false, baseline, baselinePath: '', modes: ['guarded' as const, 'defer' as const], live: baseline };
+  const req = {
+    trigger: { kind: 'pending' as const, id: baseline.id },
+    automatic: false,
+    baseline,
+    baselinePath: '',
+    modes: ['guarded' as const, 'defer' as const],
+    live: baseline,
+  };
   if (v['dry-run']) {
     const rec = await runMod.prepare(ctx, req);
-    return print({ owed: rec.owed, plan: rec.plan }, `plan:\n${fmt.formatPlanSteps(rec.plan).join('\n')}\n`), EXIT.ok;
+    return (print({ owed: rec.owed, plan: rec.plan }, `plan:\n${fmt.formatPlanSteps(rec.plan).join('\n')}\n`), EXIT.ok);
   }
   req.baselinePath = await store.saveSnapshot(ctx.state, baseline);
   const rec = await runMod.restore(ctx, req);
-  if (!rec) return print({ state: 'nothing-to-do' }, 'no restarts owed\n'), EXIT.ok;
-  return print(rec, fmt.formatRecord(rec)), rec.state === 'verified' ? EXIT.ok : EXIT.findings;
+  if (!rec) return (print({ state: 'nothing-to-do' }, 'no restarts owed\n'), EXIT.ok);
+  return (print(rec, fmt.formatRecord(rec)), rec.state === 'verified' ? EXIT.ok : EXIT.findings);
 }

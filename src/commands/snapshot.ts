@@ -26,9 +26,13 @@ Options:
 
 export async function snapshotCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, {
-    ...COMMON, ...PROBE_FLAGS, out: { type: 'string' }, label: { type: 'string' }, keep: { type: 'string' },
+    ...COMMON,
+    ...PROBE_FLAGS,
+    out: { type: 'string' },
+    label: { type: 'string' },
+    keep: { type: 'string' },
   });
-  if (v.help) return out(help), 0;
+  if (v.help) return (out(help), 0);
   if (positionals.length) throw new UsageError(`snapshot takes no arguments (got ${positionals[0]})`);
   const label = v.label ?? null;
   if (label !== null && !LABEL_RE.test(label)) throw new UsageError(`--label must match ${LABEL_RE.source}`);

@@ -27,13 +27,14 @@ export function troubled(txn: Txn | null, restore: RestoreRecord | null, pending
   const answered = restore?.state === 'verified' && restore.startedAt >= (txn?.closedAt ?? txn?.openedAt ?? '');
   // Findings written before `lost` existed count as lost.
   const lost = txn?.findings.filter((f) => f.lost !== false).length ?? 0;
-  if (lost && !answered) why.push(`transaction ${txn!.id} lost state (${lost} findings) and no verified restore followed`);
+  if (lost && !answered)
+    why.push(`transaction ${txn!.id} lost state (${lost} findings) and no verified restore followed`);
   return why;
 }
 
 export async function statusCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, COMMON);
-  if (v.help) return out(help), 0;
+  if (v.help) return (out(help), 0);
   if (positionals.length) throw new UsageError('status takes no arguments');
   const state = stateDirOf(v);
   const current = loadCurrent(state);
@@ -42,20 +43,32 @@ export async function statusCommand(args: string[]): Promise<number> {
   const restore = latest(state);
   const pending = loadPending(state);
   const why = troubled(txn, restore, pending);
-  if (v.json) out(`${JSON.stringify({ ok: !why.length, problems: why, transaction: txn, open: Boolean(current), restore, pending })}\n`);
+  if (v.json)
+    out(
+      `${JSON.stringify({ ok: !why.length, problems: why, transaction: txn, open: Boolean(current), restore, pending })}\n`,
+    );
   else out(formatStatus(txn, Boolean(current), restore, pending, why));
   return why.length ? EXIT.findings : EXIT.ok;
 }
 
-function formatStatus(txn: Txn | null, open: boolean, restore: RestoreRecord | null, pending: Pending[], why: string[]): string {
+function formatStatus(
+  txn: Txn | null,
+  open: boolean,
+  restore: RestoreRecord | null,
+  pending: Pending[],
+  why: string[],
+): string {
   const out: string[] = [why.length ? `NEEDS ATTENTION: ${why.join('; ')}` : 'OK: nothing lost, nothing owed'];
   if (!txn) out.push('no transaction recorded yet');
   else {
-    out.push(`${open ? 'open' : 'last'} transaction ${txn.id}: ${txn.state}, opened ${txn.openedAt}${txn.closedAt ? `, closed ${txn.closedAt}` : ''}`);
+    out.push(
+      `${open ? 'open' : 'last'} transaction ${txn.id}: ${txn.state}, opened ${txn.openedAt}${txn.closedAt ? `, closed ${txn.closedAt}` : ''}`,
+    );
     const pkgs = txn.packages.map((p) => `${p.name} ${p.oldVersion ?? '-'} -> ${p.newVersion ?? '(removed)'}`);
     out.push(`  packages: ${pkgs.length ? pkgs.join(', ') : 'none'}`);
     for (const d of txn.decisions) out.push(`  decision: ${d.unit} ${d.action} (${d.step}) by ${d.rule}: ${d.reason}`);
-    for (const r of txn.requests) out.push(`  request: ${r.who} asked to ${r.action} ${r.unit} at ${r.at}: ${r.decision}`);
+    for (const r of txn.requests)
+      out.push(`  request: ${r.who} asked to ${r.action} ${r.unit} at ${r.at}: ${r.decision}`);
     for (const f of txn.findings) out.push(`  finding: ${f.text}`);
     for (const n of txn.notes) out.push(`  note: ${n}`);
   }

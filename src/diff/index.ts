@@ -11,7 +11,7 @@ export type { Finding, Severity } from './findings.js';
 type Data<K extends ProbeName> = Extract<Snapshot['probes'][K], { status: 'ok' }>['data'];
 const ok = <K extends ProbeName>(s: Snapshot, k: K): Data<K> | null => {
   const r = s.probes[k];
-  return r?.status === 'ok' ? (r.data as Data<K>) : null;
+  return r?.status === 'ok' ? r.data : null;
 };
 
 export function diff(a: Snapshot, b: Snapshot): Finding[] {
@@ -39,5 +39,9 @@ export function diff(a: Snapshot, b: Snapshot): Finding[] {
 
 // Without tailscale status, tailscale0's addresses are the Tailscale IPs.
 function tailscaleAddrs(s: Snapshot): string[] {
-  return ok(s, 'links')?.links.find((l) => l.ifname === 'tailscale0')?.addresses.map((x) => x.local) ?? [];
+  return (
+    ok(s, 'links')
+      ?.links.find((l) => l.ifname === 'tailscale0')
+      ?.addresses.map((x) => x.local) ?? []
+  );
 }

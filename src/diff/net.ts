@@ -14,12 +14,16 @@ export function diffLinks(a: LinksState, b: LinksState): Finding[] {
   for (const l of a.links) {
     const n = after.get(l.ifname);
     if (!n) out.push({ kind: 'link-missing', severity: 'critical', ifname: l.ifname, ifindex: l.ifindex });
-    else if (n.ifindex !== l.ifindex) out.push({ kind: 'ifindex-changed', severity: 'warning', ifname: l.ifname, before: l.ifindex, after: n.ifindex });
+    else if (n.ifindex !== l.ifindex)
+      out.push({ kind: 'ifindex-changed', severity: 'warning', ifname: l.ifname, before: l.ifindex, after: n.ifindex });
   }
-  for (const l of b.links) if (!before.has(l.ifname)) out.push({ kind: 'link-added', severity: 'info', ifname: l.ifname, ifindex: l.ifindex });
+  for (const l of b.links)
+    if (!before.has(l.ifname)) out.push({ kind: 'link-added', severity: 'info', ifname: l.ifname, ifindex: l.ifindex });
   // Addresses only for links present in both; a missing link already says it all.
-  const addrs = (s: LinksState) => s.links.filter((l) => before.has(l.ifname) && after.has(l.ifname))
-    .flatMap((l) => l.addresses.map((x) => ({ ifname: l.ifname, address: `${x.local}/${x.prefixlen}` })));
+  const addrs = (s: LinksState) =>
+    s.links
+      .filter((l) => before.has(l.ifname) && after.has(l.ifname))
+      .flatMap((l) => l.addresses.map((x) => ({ ifname: l.ifname, address: `${x.local}/${x.prefixlen}` })));
   const d = keyedDiff(addrs(a), addrs(b), (x) => `${x.ifname} ${x.address}`);
   for (const x of d.missing) out.push({ kind: 'address-missing', severity: 'warning', ...x });
   for (const x of d.added) out.push({ kind: 'address-added', severity: 'info', ...x });
@@ -30,8 +34,14 @@ const ruleKey = (r: Rule) => `${r.family}|${r.priority}|${r.table}|${r.selector}
 
 export function diffRules(a: RulesState, b: RulesState): Finding[] {
   const d = keyedDiff(a.rules, b.rules, ruleKey);
-  const f = (kind: 'rule-missing' | 'rule-added', severity: Severity, r: Rule): Finding =>
-    ({ kind, severity, family: r.family, priority: r.priority, table: r.table, selector: r.selector });
+  const f = (kind: 'rule-missing' | 'rule-added', severity: Severity, r: Rule): Finding => ({
+    kind,
+    severity,
+    family: r.family,
+    priority: r.priority,
+    table: r.table,
+    selector: r.selector,
+  });
   return [
     ...d.missing.map((r) => f('rule-missing', isTailscaleRule(r) ? 'critical' : 'warning', r)),
     ...d.added.map((r) => f('rule-added', 'info', r)),
@@ -46,7 +56,17 @@ export function diffRoutes(a: RoutesState, b: RoutesState): Finding[] {
   const f = (kind: 'route-missing' | 'route-added', group: string, line: string): Finding => {
     const r = decodeRoute(group, line);
     const severity: Severity = kind === 'route-added' ? 'info' : r.table === TAILSCALE_TABLE ? 'critical' : 'warning';
-    return { kind, severity, family: r.family, table: r.table, dst: r.dst, type: r.type, dev: r.dev ?? null, gateway: r.gateway ?? null, metric: r.metric ?? 0 };
+    return {
+      kind,
+      severity,
+      family: r.family,
+      table: r.table,
+      dst: r.dst,
+      type: r.type,
+      dev: r.dev ?? null,
+      gateway: r.gateway ?? null,
+      metric: r.metric ?? 0,
+    };
   };
   for (const g of new Set([...Object.keys(a.routes), ...Object.keys(b.routes)])) {
     const d = keyedDiff(a.routes[g] ?? [], b.routes[g] ?? [], routeKeyOf, (x, y) => routeKeyOf(x) === routeKeyOf(y));

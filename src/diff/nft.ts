@@ -9,7 +9,8 @@ const isIndex = (v: string) => /^\d+$/.test(v);
 export function diffNft(a: NftState, b: NftState, linksA: LinksState | null, linksB: LinksState | null): Finding[] {
   const out: Finding[] = [];
   const t = keyedDiff(a.tables, b.tables, (x) => `${x.family} ${x.name}`);
-  for (const x of t.missing) out.push({ kind: 'nft-table-missing', severity: 'critical', family: x.family, table: x.name });
+  for (const x of t.missing)
+    out.push({ kind: 'nft-table-missing', severity: 'critical', family: x.family, table: x.name });
   for (const x of t.added) out.push({ kind: 'nft-table-added', severity: 'info', family: x.family, table: x.name });
 
   const nameAt = new Map(linksA?.links.map((l) => [l.ifindex, l.ifname]) ?? []);
@@ -34,7 +35,18 @@ export function diffNft(a: NftState, b: NftState, linksA: LinksState | null, lin
       } else continue;
       const lost = was.filter((v) => !isIndex(v) && !r.ifMatches.some((x) => x.key === m.key && x.value === v));
       const ifname = (index !== null ? nameAt.get(index) : undefined) ?? lost[0] ?? null;
-      out.push({ kind: 'nft-stale-ifindex', severity: 'critical', family: r.family, table: r.table, chain: r.chain, handle: r.handle, key: m.key, index, ifname, shown: m.value });
+      out.push({
+        kind: 'nft-stale-ifindex',
+        severity: 'critical',
+        family: r.family,
+        table: r.table,
+        chain: r.chain,
+        handle: r.handle,
+        key: m.key,
+        index,
+        ifname,
+        shown: m.value,
+      });
     }
   }
   return out;

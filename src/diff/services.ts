@@ -12,14 +12,23 @@ export function diffUnits(a: SystemdState, b: SystemdState): Finding[] {
     const newPid = u.mainPID > 0 && n.mainPID > 0 && u.mainPID !== n.mainPID;
     if (newInvocation || newPid) {
       out.push({
-        kind: 'unit-restarted', severity: 'warning', unit: u.id,
-        before: { invocationID: u.invocationID, mainPID: u.mainPID }, after: { invocationID: n.invocationID, mainPID: n.mainPID },
+        kind: 'unit-restarted',
+        severity: 'warning',
+        unit: u.id,
+        before: { invocationID: u.invocationID, mainPID: u.mainPID },
+        after: { invocationID: n.invocationID, mainPID: n.mainPID },
       });
     }
     const was = `${u.activeState}/${u.subState}`;
     const now = `${n.activeState}/${n.subState}`;
     if (u.activeState !== n.activeState || u.subState !== n.subState) {
-      out.push({ kind: 'unit-state-changed', severity: n.activeState === 'active' ? 'info' : 'warning', unit: u.id, before: was, after: now });
+      out.push({
+        kind: 'unit-state-changed',
+        severity: n.activeState === 'active' ? 'info' : 'warning',
+        unit: u.id,
+        before: was,
+        after: now,
+      });
     }
   }
   return out;
@@ -30,7 +39,11 @@ export function diffTailscale(a: TailscaleState, b: TailscaleState): Finding[] {
     ['BackendState', a.backendState, b.backendState],
     ['TailscaleIPs', [...a.selfIPs].sort().join(','), [...b.selfIPs].sort().join(',')],
     ['ExitNodeID', a.exitNode?.id ?? '', b.exitNode?.id ?? ''],
-    ['ExitNodeAllowLANAccess', String(a.prefs?.exitNodeAllowLANAccess ?? ''), String(b.prefs?.exitNodeAllowLANAccess ?? '')],
+    [
+      'ExitNodeAllowLANAccess',
+      String(a.prefs?.exitNodeAllowLANAccess ?? ''),
+      String(b.prefs?.exitNodeAllowLANAccess ?? ''),
+    ],
     ['AdvertiseRoutes', (a.prefs?.advertiseRoutes ?? []).join(','), (b.prefs?.advertiseRoutes ?? []).join(',')],
   ];
   return fields
@@ -38,7 +51,9 @@ export function diffTailscale(a: TailscaleState, b: TailscaleState): Finding[] {
     .map(([field, before, after]) => ({
       kind: 'tailscale-state-changed' as const,
       severity: field === 'BackendState' && after !== 'Running' ? ('critical' as const) : ('warning' as const),
-      field, before, after,
+      field,
+      before,
+      after,
     }));
 }
 
@@ -50,7 +65,11 @@ export function diffSockets(a: SocketsState, b: SocketsState, tailscaleIPs: read
   const f = (kind: 'listener-missing' | 'listener-added', l: Listener): Finding => ({
     kind,
     severity: kind === 'listener-added' ? 'info' : tailscaleIPs.includes(l.address) ? 'critical' : 'warning',
-    proto: l.proto, address: l.address, port: l.port, iface: l.iface, process: l.process,
+    proto: l.proto,
+    address: l.address,
+    port: l.port,
+    iface: l.iface,
+    process: l.process,
   });
   return [...d.missing.map((l) => f('listener-missing', l)), ...d.added.map((l) => f('listener-added', l))];
 }

@@ -57,12 +57,18 @@ async function closeTxn(ctx: HookContext, txn: Txn, final: 'closed' | 'abandoned
   // A killed run's refused requests are owed too: the restarts they asked for never happened.
   const policy = loadPolicy(ctx.policyDirs).policy;
   if (txn.invocations) saveVetoes(ctx.state, afterRun(loadVetoes(ctx.state), txn.decisions, txn.invocations, txn.id));
-  savePending(ctx.state, addPending(loadPending(ctx.state), txn, owed(policy, txn), (u) => policy.units[u]?.action ?? 'restart'));
+  savePending(
+    ctx.state,
+    addPending(loadPending(ctx.state), txn, owed(policy, txn), (u) => policy.units[u]?.action ?? 'restart'),
+  );
   const post = final === 'closed' ? await report(ctx, txn, Object.keys(policy.units)) : null;
   txn.state = final;
   txn.closedAt = ctx.now().toISOString();
   archiveCurrent(ctx.state, txn);
-  ctx.log.info({ txn: txn.id, state: final, requests: txn.requests.length, findings: txn.findings.length }, 'transaction closed');
+  ctx.log.info(
+    { txn: txn.id, state: final, requests: txn.requests.length, findings: txn.findings.length },
+    'transaction closed',
+  );
   return post;
 }
 
@@ -77,7 +83,10 @@ function guardedUnits(policy: Policy, txn: Txn): string[] {
 function owed(policy: Policy, txn: Txn): { unit: string; mode: 'guarded' | 'defer' }[] {
   const deferred = new Set([...txn.deferred, ...txn.requests.filter((r) => r.decision === 'defer').map((r) => r.unit)]);
   const guarded = guardedUnits(policy, txn).filter((u) => !deferred.has(u));
-  return [...guarded.map((unit) => ({ unit, mode: 'guarded' as const })), ...[...deferred].map((unit) => ({ unit, mode: 'defer' as const }))];
+  return [
+    ...guarded.map((unit) => ({ unit, mode: 'guarded' as const })),
+    ...[...deferred].map((unit) => ({ unit, mode: 'defer' as const })),
+  ];
 }
 
 async function report(ctx: HookContext, txn: Txn, policyUnits: string[]): Promise<Snapshot | null> {
@@ -89,8 +98,14 @@ async function report(ctx: HookContext, txn: Txn, policyUnits: string[]): Promis
     await saveSnapshot(ctx.state, post);
     const found = diff(pre, post);
     const recreated = recreatedLinks(found);
-    txn.findings = found.map((f) => ({ kind: f.kind, severity: f.severity, text: findingLine(f), lost: isUnexpected(f, recreated) }));
-    for (const f of txn.findings) (f.lost ? ctx.log.warn : ctx.log.info).call(ctx.log, { txn: txn.id, kind: f.kind }, f.text);
+    txn.findings = found.map((f) => ({
+      kind: f.kind,
+      severity: f.severity,
+      text: findingLine(f),
+      lost: isUnexpected(f, recreated),
+    }));
+    for (const f of txn.findings)
+      (f.lost ? ctx.log.warn : ctx.log.info).call(ctx.log, { txn: txn.id, kind: f.kind }, f.text);
     return post;
   } catch (err) {
     txn.notes.push(`report: ${messageOf(err)}`);

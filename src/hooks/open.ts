@@ -29,7 +29,8 @@ export async function preInvoke(ctx: HookContext): Promise<Txn> {
     const snap = await takeSnapshot(ctx.run, { ...ctx.probe, units }, 'pre', now);
     await saveSnapshot(ctx.state, snap);
     const txn = openTxn(makeId(now, 'txn'), now, snap.id);
-    if (snap.probes.systemd.status === 'ok') txn.invocations = Object.fromEntries(snap.probes.systemd.data.units.map((u) => [u.id, u.invocationID]));
+    if (snap.probes.systemd.status === 'ok')
+      txn.invocations = Object.fromEntries(snap.probes.systemd.data.units.map((u) => [u.id, u.invocationID]));
     txn.notes.push(...loaded.errors.map((e) => `policy: ${e}`));
     saveCurrent(ctx.state, txn);
     ctx.log.info({ txn: txn.id, snapshot: snap.id }, 'transaction opened');
@@ -48,18 +49,27 @@ export async function preInstallPkgs(ctx: HookContext, stream: string): Promise<
     const seen = new Set(txn.packages.map(key));
     for (const p of changesByPackage(info)) if (!seen.has(key(p))) txn.packages.push(p);
     const loaded = loadPolicy(ctx.policyDirs);
-    for (const e of loaded.errors) ctx.log.error({ txn: txn.id, problem: e }, 'policy error; the shipped defaults apply');
+    for (const e of loaded.errors)
+      ctx.log.error({ txn: txn.id, problem: e }, 'policy error; the shipped defaults apply');
     const plan = decide(loaded.policy, txn.packages);
     Object.assign(txn, { decisions: plan.decisions, order: plan.order, deferred: plan.deferred });
     const vetoed = standing(loadVetoes(ctx.state), txn.invocations ?? {});
-    txn.armed = armSet(loaded.policy, plan.decisions, txn.packages, vetoed.map((v) => v.unit));
-    for (const v of vetoed) if (!plan.decisions.some((d) => d.unit === v.unit)) txn.notes.push(`${v.unit}: still vetoed by ${v.rule} (transaction ${v.txn}) until it restarts`);
+    txn.armed = armSet(
+      loaded.policy,
+      plan.decisions,
+      txn.packages,
+      vetoed.map((v) => v.unit),
+    );
+    for (const v of vetoed)
+      if (!plan.decisions.some((d) => d.unit === v.unit))
+        txn.notes.push(`${v.unit}: still vetoed by ${v.rule} (transaction ${v.txn}) until it restarts`);
     // Journal first, then arm: a crash in between leaves a journal that says more than is armed,
     // and disarming what is not there is harmless.
     txn.state = 'armed';
     saveCurrent(ctx.state, txn);
     await arm(ctx.dirs, txn.id, txn.armed, ctx.run);
-    for (const d of plan.decisions) ctx.log.info({ txn: txn.id, unit: d.unit, action: d.action, rule: d.rule, packages: d.packages }, d.reason);
+    for (const d of plan.decisions)
+      ctx.log.info({ txn: txn.id, unit: d.unit, action: d.action, rule: d.rule, packages: d.packages }, d.reason);
     return txn;
   });
 }

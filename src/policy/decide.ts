@@ -33,7 +33,14 @@ export function decide(policy: Policy, changes: readonly PkgChange[]): PlanDecis
     const prev = byUnit.get(unit);
     if (prev && prev.rule === REMOVED_RULE) return; // a unit whose package goes must stay free to stop
     if (!prev || MODE_RANK[action] > MODE_RANK[prev.action] || rule === REMOVED_RULE) {
-      byUnit.set(unit, { unit, action, step: policy.units[unit]?.action ?? 'restart', rule, reason, packages: [...new Set([...(prev?.packages ?? []), pkg])] });
+      byUnit.set(unit, {
+        unit,
+        action,
+        step: policy.units[unit]?.action ?? 'restart',
+        rule,
+        reason,
+        packages: [...new Set([...(prev?.packages ?? []), pkg])],
+      });
     } else if (!prev.packages.includes(pkg)) prev.packages.push(pkg);
   };
   for (const change of changes) {
@@ -41,11 +48,20 @@ export function decide(policy: Policy, changes: readonly PkgChange[]): PlanDecis
     const mine = new Map<string, { action: Mode; rule: string; reason: string }>();
     for (const rule of policy.rules) {
       if (!ruleApplies(rule, change)) continue;
-      for (const [unit, action] of Object.entries(rule.units)) mine.set(unit, { action, rule: rule.name, reason: rule.reason });
+      for (const [unit, action] of Object.entries(rule.units))
+        mine.set(unit, { action, rule: rule.name, reason: rule.reason });
     }
     for (const [unit, d] of mine) propose(unit, d.action, d.rule, d.reason, change.name);
-    const freed = change.action === 'remove' ? Object.values(policy.units).filter((u) => u.package === change.name) : [];
-    for (const u of freed) propose(u.unit, 'allow', REMOVED_RULE, `${change.name} is being removed; ${u.unit} must be free to stop`, change.name);
+    const freed =
+      change.action === 'remove' ? Object.values(policy.units).filter((u) => u.package === change.name) : [];
+    for (const u of freed)
+      propose(
+        u.unit,
+        'allow',
+        REMOVED_RULE,
+        `${change.name} is being removed; ${u.unit} must be free to stop`,
+        change.name,
+      );
     if (mine.size === 0 && freed.length === 0) unmatched.push(change.name);
   }
   const declared = Object.keys(policy.units);
@@ -53,7 +69,13 @@ export function decide(policy: Policy, changes: readonly PkgChange[]): PlanDecis
   const decisions = known.map((u) => byUnit.get(u)!);
   const afterOf = (u: string) => policy.units[u]?.after ?? [];
   // A cycle is refused when the policy loads; should one get here, its units still run, last.
-  const pick = (mode: Mode) => { const r = topoOrder(decisions.filter((d) => d.action === mode).map((d) => d.unit), afterOf); return [...r.order, ...r.cycle]; };
+  const pick = (mode: Mode) => {
+    const r = topoOrder(
+      decisions.filter((d) => d.action === mode).map((d) => d.unit),
+      afterOf,
+    );
+    return [...r.order, ...r.cycle];
+  };
   return { decisions, order: pick('guarded'), deferred: pick('defer'), unmatched: [...new Set(unmatched)] };
 }
 

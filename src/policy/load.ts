@@ -1,5 +1,5 @@
 // Reads the policy files (fs only) and merges them; any broken admin file means shipped defaults.
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { mergeFragments, type Policy, type PolicyFragment } from './model.js';
 import { formatProblem, validatePolicy, type Problem } from './validate.js';
@@ -28,7 +28,8 @@ export interface LoadedPolicy {
 export function defaultDirs(env = process.env): PolicyDirs {
   const beside = join(dirname(process.argv[1] ?? '.'), '..', 'policies');
   return {
-    shipped: env.APT_NETGUARD_SHIPPED_POLICIES ?? (existsSync(SHIPPED_DIR) || !existsSync(beside) ? SHIPPED_DIR : beside),
+    shipped:
+      env.APT_NETGUARD_SHIPPED_POLICIES ?? (existsSync(SHIPPED_DIR) || !existsSync(beside) ? SHIPPED_DIR : beside),
     admin: env.APT_NETGUARD_POLICIES_D ?? ADMIN_DIR,
     trustedUid: 0,
   };
@@ -45,11 +46,16 @@ function readDir(dir: string, uid: number): Read {
   if (!existsSync(dir)) return out;
   const refusedDir = untrusted(dir, uid);
   if (refusedDir) return { ...out, errors: [`${dir}: refused: ${refusedDir}`] };
-  for (const name of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()) {
     const path = join(dir, name);
     try {
       const refused = untrusted(path, uid);
-      if (refused) { out.errors.push(`${path}: refused: ${refused}`); continue; }
+      if (refused) {
+        out.errors.push(`${path}: refused: ${refused}`);
+        continue;
+      }
       const v = validatePolicy(path, readFileSync(path, 'utf8'));
       out.errors.push(...v.errors.map(formatProblem));
       out.warnings.push(...v.warnings.map(formatProblem));
@@ -70,12 +76,22 @@ export function crossCheck(policy: Policy): Problem[] {
   };
   for (const u of Object.values(policy.units)) {
     for (const dep of u.after) {
-      if (!policy.units[dep]) problems.push({ ...where(u.from.after), message: `${u.unit}: after names ${dep}, which no file declares`, hint: `declare ${dep} under units:, or drop it` });
+      if (!policy.units[dep])
+        problems.push({
+          ...where(u.from.after),
+          message: `${u.unit}: after names ${dep}, which no file declares`,
+          hint: `declare ${dep} under units:, or drop it`,
+        });
     }
   }
   const units = Object.keys(policy.units);
   const { cycle } = topoOrder(units, (u) => policy.units[u]?.after ?? []);
-  if (cycle.length) problems.push({ ...where(policy.units[cycle[0]!]?.from.after), message: `ordering cycle among ${cycle.join(', ')}`, hint: 'remove one of the after: entries' });
+  if (cycle.length)
+    problems.push({
+      ...where(policy.units[cycle[0]!]?.from.after),
+      message: `ordering cycle among ${cycle.join(', ')}`,
+      hint: 'remove one of the after: entries',
+    });
   return problems;
 }
 
@@ -83,10 +99,19 @@ export function loadPolicy(dirs: PolicyDirs = defaultDirs()): LoadedPolicy {
   const shipped = readDir(dirs.shipped, dirs.trustedUid);
   const admin = readDir(dirs.admin, dirs.trustedUid);
   const all = mergeFragments([...shipped.fragments, ...admin.fragments]);
-  const allErrors = [...shipped.errors, ...admin.errors, ...(shipped.errors.length + admin.errors.length ? [] : crossCheck(all).map(formatProblem))];
+  const allErrors = [
+    ...shipped.errors,
+    ...admin.errors,
+    ...(shipped.errors.length + admin.errors.length ? [] : crossCheck(all).map(formatProblem)),
+  ];
   const warnings = [...shipped.warnings, ...admin.warnings];
   if (allErrors.length === 0) return { policy: all, errors: [], warnings, fellBack: false };
   // Fall back to the shipped files alone; if those are broken too, what parsed of them.
   const defaults = mergeFragments(shipped.fragments);
-  return { policy: defaults, errors: [...allErrors, ...crossCheck(defaults).map(formatProblem)], warnings, fellBack: true };
+  return {
+    policy: defaults,
+    errors: [...allErrors, ...crossCheck(defaults).map(formatProblem)],
+    warnings,
+    fellBack: true,
+  };
 }

@@ -6,7 +6,10 @@ import type { PackageRule } from './model.js';
 
 // Package-name globs: `*` and `?` only; everything else is literal (names hold `+` and `.`).
 export function globMatch(glob: string, name: string): boolean {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const re = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${re}$`).test(name);
 }
 

@@ -82,7 +82,19 @@ export function mergeFragments(fragments: readonly PolicyFragment[]): Policy {
   for (const frag of fragments) {
     policy.sources.push(frag.file);
     for (const [unit, { from, ...fields }] of Object.entries(frag.units)) {
-      const base: UnitPolicy = policy.units[unit] ?? { unit, package: null, default: 'allow', action: 'restart', settle: false, refuseStop: false, after: [], nftLoader: false, listens: [], repair: 'restart', from: {} };
+      const base: UnitPolicy = policy.units[unit] ?? {
+        unit,
+        package: null,
+        default: 'allow',
+        action: 'restart',
+        settle: false,
+        refuseStop: false,
+        after: [],
+        nftLoader: false,
+        listens: [],
+        repair: 'restart',
+        from: {},
+      };
       policy.units[unit] = { ...base, ...fields, from: { ...base.from, ...from } };
     }
     for (const rule of frag.rules) {

@@ -10,7 +10,12 @@ export interface Ordered {
 export function topoOrder(units: readonly string[], afterOf: (unit: string) => readonly string[]): Ordered {
   const wanted = new Set(units);
   const reach = (u: string, seen = new Set<string>()): Set<string> => {
-    for (const dep of afterOf(u)) if (!seen.has(dep)) seen.add(dep), reach(dep, seen);
+    for (const dep of afterOf(u)) {
+      if (!seen.has(dep)) {
+        seen.add(dep);
+        reach(dep, seen);
+      }
+    }
     return seen;
   };
   const deps = new Map(units.map((u) => [u, [...reach(u)].filter((d) => wanted.has(d) && d !== u)]));

@@ -1,7 +1,16 @@
 // Pure: one policy file's text to a fragment, plus errors and warnings that carry file:line:col.
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
 import semver from 'semver';
-import { MODES, REPAIRS, RULE_EVENTS, STEP_ACTIONS, type Mode, type RuleEvent, type PackageRule, type PolicyFragment } from './model.js';
+import {
+  MODES,
+  REPAIRS,
+  RULE_EVENTS,
+  STEP_ACTIONS,
+  type Mode,
+  type RuleEvent,
+  type PackageRule,
+  type PolicyFragment,
+} from './model.js';
 import { suggest } from './suggest.js';
 
 export interface Problem {
@@ -11,7 +20,8 @@ export interface Problem {
   message: string;
   hint?: string;
 }
-export const formatProblem = (p: Problem) => `${p.file}:${p.line}:${p.col}: ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`;
+export const formatProblem = (p: Problem) =>
+  `${p.file}:${p.line}:${p.col}: ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`;
 
 export interface Validated {
   fragment: PolicyFragment;
@@ -37,14 +47,24 @@ export function validatePolicy(file: string, text: string): Validated {
   const fragment: PolicyFragment = { file, units: {}, rules: [] };
   for (const e of doc.errors) {
     const { line, col } = lc.linePos(e.pos[0]);
-    errors.push({ file, line, col, message: `YAML: ${e.message.split('\n')[0]}`, hint: 'check the indentation and quoting on this line' });
+    errors.push({
+      file,
+      line,
+      col,
+      message: `YAML: ${e.message.split('\n')[0]}`,
+      hint: 'check the indentation and quoting on this line',
+    });
   }
   if (errors.length) return { fragment, errors, warnings };
   const root = doc.contents;
   if (root === null) return { fragment, errors, warnings }; // an empty file changes nothing
-  if (!isMap(root)) return at(root, 'expected a mapping with "units:" and/or "packages:"'), { fragment, errors, warnings };
+  if (!isMap(root))
+    return (at(root, 'expected a mapping with "units:" and/or "packages:"'), { fragment, errors, warnings });
 
-  const originOf = (node: Node | null | undefined) => { const { line, col } = lc.linePos(node?.range?.[0] ?? 0); return `${file}:${line}:${col}`; };
+  const originOf = (node: Node | null | undefined) => {
+    const { line, col } = lc.linePos(node?.range?.[0] ?? 0);
+    return `${file}:${line}:${col}`;
+  };
   // A single value stands for a one-item list: `match: kmod` is `match: [kmod]`.
   const listOf = (v: Node): unknown[] => (isSeq(v) ? v.items : [v]);
   const keyName = (p: Pair) => (isScalar(p.key) ? String(p.key.value) : '');
@@ -69,18 +89,28 @@ export function validatePolicy(file: string, text: string): Validated {
   for (const top of root.items) {
     const key = keyName(top);
     if (key === 'units') {
-      if (!isMap(top.value)) { at(top.value as Node, 'units: expected a mapping of unit name to settings'); continue; }
+      if (!isMap(top.value)) {
+        at(top.value, 'units: expected a mapping of unit name to settings');
+        continue;
+      }
       for (const u of top.value.items) {
         const unit = unitName(u.key);
         if (!unit) continue;
-        if (!isMap(u.value)) { at(u.value as Node, `${unit}: expected a mapping (${UNIT_KEYS.join(', ')})`); continue; }
+        if (!isMap(u.value)) {
+          at(u.value, `${unit}: expected a mapping (${UNIT_KEYS.join(', ')})`);
+          continue;
+        }
         const entry: PolicyFragment['units'][string] = { from: {} };
         for (const f of u.value.items) {
           const k = keyName(f);
           const v = f.value as Node;
-          if (k === 'package') { const s = scalarString(v, `${unit}.package`); if (s) entry.package = s; }
-          else if (k === 'default') { const m = mode(v, `${unit}.default`); if (m) entry.default = m; }
-          else if (k === 'action') {
+          if (k === 'package') {
+            const s = scalarString(v, `${unit}.package`);
+            if (s) entry.package = s;
+          } else if (k === 'default') {
+            const m = mode(v, `${unit}.default`);
+            if (m) entry.default = m;
+          } else if (k === 'action') {
             const s = isScalar(v) ? String(v.value) : '';
             if ((STEP_ACTIONS as readonly string[]).includes(s)) entry.action = s as 'restart' | 'reload';
             else at(v, `${unit}.action: unknown action '${s}'`, `use restart or reload${suggest(s, STEP_ACTIONS)}`);
@@ -95,54 +125,98 @@ export function validatePolicy(file: string, text: string): Validated {
             const items = listOf(v);
             const ok = items.map((x) => scalarString(x, `${unit}.listens`)).filter((x): x is string => x !== null);
             const bad = ok.find((x) => !LISTEN_RE.test(x));
-            if (bad) at(v, `${unit}.listens: '${bad}' is not ADDR:PORT or :PORT`, "e.g. '100.64.0.1:22', '[fd7a:115c:a1e0::1]:22' or ':22'");
+            if (bad)
+              at(
+                v,
+                `${unit}.listens: '${bad}' is not ADDR:PORT or :PORT`,
+                "e.g. '100.64.0.1:22', '[fd7a:115c:a1e0::1]:22' or ':22'",
+              );
             else if (ok.length === items.length) entry.listens = ok;
           } else if (k === 'after') {
             const items = listOf(v);
             const names = items.map(unitName).filter((n): n is string => n !== null);
             if (names.length === items.length) entry.after = names;
-          } else { at(f.key as Node, `${unit}: unknown setting '${k}'`, `known: ${UNIT_KEYS.join(', ')}${suggest(k, UNIT_KEYS)}`); continue; }
-          entry.from[k] = originOf(f.key as Node);
+          } else {
+            at(f.key, `${unit}: unknown setting '${k}'`, `known: ${UNIT_KEYS.join(', ')}${suggest(k, UNIT_KEYS)}`);
+            continue;
+          }
+          entry.from[k] = originOf(f.key);
         }
         fragment.units[unit] = entry;
       }
     } else if (key === 'packages') {
-      if (!isSeq(top.value)) { at(top.value as Node, 'packages: expected a list of rules'); continue; }
+      if (!isSeq(top.value)) {
+        at(top.value, 'packages: expected a list of rules');
+        continue;
+      }
       top.value.items.forEach((item, index) => {
-        if (!isMap(item)) return at(item as Node, 'a package rule must be a mapping (match, units, reason)');
-        const rule: Partial<PackageRule> = { name: `${file}#${index + 1}`, version: null, on: [...RULE_EVENTS], from: originOf(item as Node) };
+        if (!isMap(item)) return at(item, 'a package rule must be a mapping (match, units, reason)');
+        const rule: Partial<PackageRule> = {
+          name: `${file}#${index + 1}`,
+          version: null,
+          on: [...RULE_EVENTS],
+          from: originOf(item),
+        };
         for (const f of item.items) {
           const k = keyName(f);
           const v = f.value as Node;
-          if (k === 'name') { const s = scalarString(v, 'name'); if (s) rule.name = s; }
-          else if (k === 'reason') { const s = scalarString(v, 'reason'); if (s) rule.reason = s; }
-          else if (k === 'match') {
+          if (k === 'name') {
+            const s = scalarString(v, 'name');
+            if (s) rule.name = s;
+          } else if (k === 'reason') {
+            const s = scalarString(v, 'reason');
+            if (s) rule.reason = s;
+          } else if (k === 'match') {
             const items = listOf(v);
             const pats = items.map((p) => scalarString(p, 'match')).filter((p): p is string => p !== null);
             if (pats.length === items.length && pats.length) rule.match = pats;
           } else if (k === 'version') {
             const s = scalarString(v, 'version');
-            if (s && semver.validRange(s, { loose: true }) === null) at(v, `version: '${s}' is not a semver range`, "e.g. '>=1.80 <2', checked against the upstream part of the version");
+            if (s && semver.validRange(s, { loose: true }) === null)
+              at(
+                v,
+                `version: '${s}' is not a semver range`,
+                "e.g. '>=1.80 <2', checked against the upstream part of the version",
+              );
             else if (s) rule.version = s;
           } else if (k === 'on') {
             const items = listOf(v);
             const events = items.map((e) => (isScalar(e) ? String(e.value) : ''));
             const bad = items.find((_, i) => !(RULE_EVENTS as readonly string[]).includes(events[i]!));
-            if (bad !== undefined || !events.length) at((bad ?? v) as Node, `on: expected install and/or remove`, `e.g. on: [install]${suggest(events.find((e) => !(RULE_EVENTS as readonly string[]).includes(e)) ?? '', RULE_EVENTS)}`);
+            if (bad !== undefined || !events.length)
+              at(
+                (bad ?? v) as Node,
+                `on: expected install and/or remove`,
+                `e.g. on: [install]${suggest(events.find((e) => !(RULE_EVENTS as readonly string[]).includes(e)) ?? '', RULE_EVENTS)}`,
+              );
             else rule.on = events as RuleEvent[];
           } else if (k === 'units') {
-            if (!isMap(v)) { at(v, 'units: expected a mapping of unit name to mode'); continue; }
+            if (!isMap(v)) {
+              at(v, 'units: expected a mapping of unit name to mode');
+              continue;
+            }
             const units: Record<string, Mode> = {};
-            for (const p of v.items) { const u = unitName(p.key); const m = mode(p.value, `units.${u ?? '?'}`); if (u && m) units[u] = m; }
+            for (const p of v.items) {
+              const u = unitName(p.key);
+              const m = mode(p.value, `units.${u ?? '?'}`);
+              if (u && m) units[u] = m;
+            }
             rule.units = units;
-          } else at(f.key as Node, `package rule: unknown setting '${k}'`, `known: ${RULE_KEYS.join(', ')}${suggest(k, RULE_KEYS)}`);
+          } else
+            at(f.key, `package rule: unknown setting '${k}'`, `known: ${RULE_KEYS.join(', ')}${suggest(k, RULE_KEYS)}`);
         }
         for (const need of ['match', 'units', 'reason'] as const) {
-          if (rule[need] === undefined) at(item as Node, `package rule ${rule.name}: '${need}' is missing`, need === 'reason' ? 'say why, in words an admin reads in the journal' : undefined);
+          if (rule[need] === undefined)
+            at(
+              item,
+              `package rule ${rule.name}: '${need}' is missing`,
+              need === 'reason' ? 'say why, in words an admin reads in the journal' : undefined,
+            );
         }
         if (rule.match && rule.units && rule.reason) fragment.rules.push(rule as PackageRule);
       });
-    } else at(top.key as Node, `unknown top-level key '${key}'`, `known: units, packages${suggest(key, ['units', 'packages'])}`);
+    } else
+      at(top.key, `unknown top-level key '${key}'`, `known: units, packages${suggest(key, ['units', 'packages'])}`);
   }
   return { fragment, errors, warnings };
 }

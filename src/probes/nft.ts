@@ -1,5 +1,5 @@
 // The nftables ruleset (`nft -j list ruleset`), reduced to what the guard reasons about.
-import { readProbe, isObj, str, num, type Obj, type Probe, type ProbeContext } from './types.js';
+import { readProbe, isObj, str, type Obj, type Probe, type ProbeContext } from './types.js';
 import type { Run } from '../exec.js';
 
 export interface NftTable {
@@ -49,7 +49,8 @@ export const probe: Probe<NftState> = {
       // Rules first: thousands of them, and one property read tells.
       if (isObj(item?.rule)) state.rules.push(ruleOf(item.rule));
       else if (isObj(item?.chain)) state.chains.push(chainOf(item.chain));
-      else if (isObj(item?.table)) state.tables.push({ family: str(item.table.family) ?? '', name: str(item.table.name) ?? '' });
+      else if (isObj(item?.table))
+        state.tables.push({ family: str(item.table.family) ?? '', name: str(item.table.name) ?? '' });
     }
     return state;
   },
@@ -65,8 +66,12 @@ function ruleOf(r: Obj): NftRule {
   if (Array.isArray(expr)) for (let i = 0; i < expr.length; i++) addIfMatches(expr[i], ifMatches);
   const { family, table, chain, handle, comment } = r;
   return {
-    family: typeof family === 'string' ? family : '', table: typeof table === 'string' ? table : '', chain: typeof chain === 'string' ? chain : '',
-    handle: typeof handle === 'number' ? handle : -1, comment: typeof comment === 'string' ? comment : null, ifMatches,
+    family: typeof family === 'string' ? family : '',
+    table: typeof table === 'string' ? table : '',
+    chain: typeof chain === 'string' ? chain : '',
+    handle: typeof handle === 'number' ? handle : -1,
+    comment: typeof comment === 'string' ? comment : null,
+    ifMatches,
   };
 }
 

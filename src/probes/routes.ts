@@ -55,14 +55,26 @@ function parseFamily(text: string | null | undefined, family: 4 | 6, into: Recor
     }
     // ip omits `type` for unicast. join, not a template: a template of many parts is a tree of cons
     // strings until something flattens it, 15 MB more peak RSS at 50,000 routes (bench/).
-    group.push([str(r.type) ?? 'unicast', dst, str(r.dev) ?? '', str(r.gateway) ?? '', num(r.metric) ?? 0, str(r.protocol) ?? ''].join(' '));
+    group.push(
+      [
+        str(r.type) ?? 'unicast',
+        dst,
+        str(r.dev) ?? '',
+        str(r.gateway) ?? '',
+        num(r.metric) ?? 0,
+        str(r.protocol) ?? '',
+      ].join(' '),
+    );
   }
 }
 
 export const groupOf = (family: 4 | 6, table: string): string => `${family} ${table}`;
 
 export function encodeRoute(r: Route): [group: string, line: string] {
-  return [groupOf(r.family, r.table), [r.type, r.dst, r.dev ?? '', r.gateway ?? '', r.metric ?? 0, r.protocol ?? ''].join(' ')];
+  return [
+    groupOf(r.family, r.table),
+    [r.type, r.dst, r.dev ?? '', r.gateway ?? '', r.metric ?? 0, r.protocol ?? ''].join(' '),
+  ];
 }
 
 export function decodeRoute(group: string, line: string): Route {
@@ -77,7 +89,8 @@ export function decodeRoute(group: string, line: string): Route {
 }
 
 // Every route as an object, in dump order (tests, small tables).
-export const decodeAll = (s: RoutesState): Route[] => Object.entries(s.routes).flatMap(([g, lines]) => lines.map((l) => decodeRoute(g, l)));
+export const decodeAll = (s: RoutesState): Route[] =>
+  Object.entries(s.routes).flatMap(([g, lines]) => lines.map((l) => decodeRoute(g, l)));
 
 // What makes two routes of a group the same route: all but the protocol (the last field), so a
 // route re-added by another daemon is the same route.

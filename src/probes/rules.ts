@@ -14,7 +14,24 @@ export interface RulesState {
   rules: Rule[];
 }
 
-const SELECTOR_KEYS = ['src', 'srclen', 'dst', 'dstlen', 'fwmark', 'fwmask', 'iif', 'oif', 'not', 'tos', 'ipproto', 'sport', 'dport', 'uidrange', 'suppress_prefixlen', 'l3mdev'];
+const SELECTOR_KEYS = [
+  'src',
+  'srclen',
+  'dst',
+  'dstlen',
+  'fwmark',
+  'fwmask',
+  'iif',
+  'oif',
+  'not',
+  'tos',
+  'ipproto',
+  'sport',
+  'dport',
+  'uidrange',
+  'suppress_prefixlen',
+  'l3mdev',
+];
 
 export const probe: Probe<RulesState> = {
   name: 'rules',
@@ -32,7 +49,7 @@ function parseFamily(text: string | null | undefined, family: 4 | 6): Rule[] {
     if (priority === undefined) continue;
     const table = str(r.table) ?? str(r.action) ?? 'none';
     const selector = SELECTOR_KEYS.filter((k) => r[k] !== undefined && !(k === 'src' && r[k] === 'all'))
-      .map((k) => `${k}=${typeof r[k] === 'object' ? JSON.stringify(r[k]) : String(r[k])}`)
+      .map((k) => `${k}=${typeof r[k] === 'object' ? JSON.stringify(r[k]) : String(r[k] as string | number | boolean)}`)
       .join(' ');
     out.push({ family, priority, table, selector });
   }

@@ -17,7 +17,17 @@ export interface SystemdState {
   units: Unit[];
 }
 
-const PROPS = ['Id', 'LoadState', 'ActiveState', 'SubState', 'MainPID', 'InvocationID', 'ActiveEnterTimestamp', 'FragmentPath', 'DropInPaths'];
+const PROPS = [
+  'Id',
+  'LoadState',
+  'ActiveState',
+  'SubState',
+  'MainPID',
+  'InvocationID',
+  'ActiveEnterTimestamp',
+  'FragmentPath',
+  'DropInPaths',
+];
 
 export const probe: Probe<SystemdState> = {
   name: 'systemd',

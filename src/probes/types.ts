@@ -26,14 +26,14 @@ export interface Probe<T> {
 }
 
 export type ProbeResult<T> =
-  | { status: 'ok'; ms: number; data: T }
-  | { status: 'unavailable'; ms: number; reason: string };
+  { status: 'ok'; ms: number; data: T } | { status: 'unavailable'; ms: number; reason: string };
 
 // Runs a probe's commands in parallel; any failure of a required command makes it unavailable, never fatal.
 export async function readProbe<T>(probe: Probe<T>, run: Run, ctx: ProbeContext): Promise<ProbeResult<T>> {
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
-  if (probe.requires && !(ctx.exists ?? existsSync)(probe.requires.path)) return { status: 'unavailable', ms: ms(), reason: probe.requires.otherwise };
+  if (probe.requires && !(ctx.exists ?? existsSync)(probe.requires.path))
+    return { status: 'unavailable', ms: ms(), reason: probe.requires.otherwise };
   const cmds = probe.commands(ctx);
   const settled = await Promise.allSettled(cmds.map((c) => run(c.argv, { timeoutMs: ctx.timeoutMs })));
   const texts: (string | null)[] = [];

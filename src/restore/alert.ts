@@ -24,7 +24,8 @@ export function alertPayload(rec: RestoreRecord, host = hostname()) {
 
 export function summary(rec: RestoreRecord): string {
   const failed = rec.steps.filter((s) => s.status === 'failed').map((s) => s.id);
-  if (rec.state === 'verified') return `network state restored and verified (${rec.steps.filter((s) => s.status === 'done').length} steps)`;
+  if (rec.state === 'verified')
+    return `network state restored and verified (${rec.steps.filter((s) => s.status === 'done').length} steps)`;
   if (rec.state === 'refused') return `restore not attempted: ${rec.notes.at(-1) ?? 'refused'}`;
   if (failed.length) return `restore failed at ${failed.join(', ')}; needs a human`;
   return `restore ran but ${rec.verification?.unexpected.length ?? 0} problems remain; needs a human`;
@@ -46,33 +47,51 @@ async function post(url: string, body: string, headers: Record<string, string>, 
   // for at start-up (the bundle hoists static imports).
   const { request } = u.protocol === 'https:' ? await import('node:https') : await import('node:http');
   return new Promise((resolve, reject) => {
-    const req = request(u, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'user-agent': 'apt-netguard' },
-      timeout: timeoutMs,
-    }, (res) => {
-      res.resume();
-      res.on('end', () => ((res.statusCode ?? 0) < 300 ? resolve(`HTTP ${res.statusCode}`) : reject(new Error(`HTTP ${res.statusCode}`))));
-    });
+    const req = request(
+      u,
+      {
+        method: 'POST',
+        headers: {
+          ...headers,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          'user-agent': 'apt-netguard',
+        },
+        timeout: timeoutMs,
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          (res.statusCode ?? 0) < 300 ? resolve(`HTTP ${res.statusCode}`) : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
     req.end(body);
   });
 }
 
-export async function sendAlerts(rec: RestoreRecord, alerts: Config['alerts'], run: Run): Promise<RestoreRecord['alerts']> {
+export async function sendAlerts(
+  rec: RestoreRecord,
+  alerts: Config['alerts'],
+  run: Run,
+): Promise<RestoreRecord['alerts']> {
   const body = JSON.stringify(alertPayload(rec));
   const out: RestoreRecord['alerts'] = [];
   if (alerts.webhook) {
     const target = `webhook ${redact(alerts.webhook.url)}`;
-    await post(alerts.webhook.url, body, alerts.webhook.headers, alerts.webhook.timeoutMs)
-      .then((detail) => out.push({ target, ok: true, detail }), (err) => out.push({ target, ok: false, detail: messageOf(err) }));
+    await post(alerts.webhook.url, body, alerts.webhook.headers, alerts.webhook.timeoutMs).then(
+      (detail) => out.push({ target, ok: true, detail }),
+      (err) => out.push({ target, ok: false, detail: messageOf(err) }),
+    );
   }
   if (alerts.command) {
     const target = `command ${alerts.command[0]}`;
-    await run(alerts.command, { input: body, timeoutMs: 15_000 })
-      .then(() => out.push({ target, ok: true, detail: 'exit 0' }), // The argv may hold a token, so only the reason is kept.
-      (err) => out.push({ target, ok: false, detail: err instanceof ExecError ? err.reason : messageOf(err) }));
+    await run(alerts.command, { input: body, timeoutMs: 15_000 }).then(
+      () => out.push({ target, ok: true, detail: 'exit 0' }), // The argv may hold a token, so only the reason is kept.
+      (err) => out.push({ target, ok: false, detail: err instanceof ExecError ? err.reason : messageOf(err) }),
+    );
   }
   return out;
 }

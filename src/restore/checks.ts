@@ -1,6 +1,14 @@
 // Post-conditions: which probes a check needs (shell), and whether fresh state meets it (pure).
 import { probes, type ProbeName } from '../probes/index.js';
-import type { LinksState, NftState, RoutesState, RulesState, SocketsState, SystemdState, TailscaleState } from '../probes/index.js';
+import type {
+  LinksState,
+  NftState,
+  RoutesState,
+  RulesState,
+  SocketsState,
+  SystemdState,
+  TailscaleState,
+} from '../probes/index.js';
 import type { Run } from '../exec.js';
 import type { ProbeContext } from '../probes/types.js';
 import { routeKeyOf } from '../probes/routes.js';
@@ -18,8 +26,13 @@ export interface Live {
 }
 
 const NEEDS: Record<Check['kind'], ProbeName> = {
-  'unit-active': 'systemd', 'link-present': 'links', 'tailscale-running': 'tailscale', 'routes-present': 'routes',
-  'rules-present': 'rules', 'nft-resolves': 'nft', listening: 'sockets',
+  'unit-active': 'systemd',
+  'link-present': 'links',
+  'tailscale-running': 'tailscale',
+  'routes-present': 'routes',
+  'rules-present': 'rules',
+  'nft-resolves': 'nft',
+  listening: 'sockets',
 };
 
 // Pure: null when met, else what is wrong, in words.
@@ -39,9 +52,13 @@ export function unmet(c: Check, s: Live): string | null {
       return s.tailscale.backendState === 'Running' ? null : `tailscale BackendState is ${s.tailscale.backendState}`;
     case 'routes-present': {
       if (!s.routes) return missing('routes');
-      const have = new Set(Object.entries(s.routes.routes).flatMap(([g, lines]) => lines.map((l) => `${g}|${routeKeyOf(l)}`)));
+      const have = new Set(
+        Object.entries(s.routes.routes).flatMap(([g, lines]) => lines.map((l) => `${g}|${routeKeyOf(l)}`)),
+      );
       const lost = c.routes.filter((r) => !have.has(routeKey(r)));
-      return lost.length ? `${lost.length} routes still missing, e.g. ${lost[0]!.type} ${lost[0]!.dst} table ${lost[0]!.table}` : null;
+      return lost.length
+        ? `${lost.length} routes still missing, e.g. ${lost[0]!.type} ${lost[0]!.dst} table ${lost[0]!.table}`
+        : null;
     }
     case 'rules-present': {
       if (!s.rules) return missing('rules');
@@ -59,7 +76,9 @@ export function unmet(c: Check, s: Live): string | null {
     }
     case 'listening':
       if (!s.sockets) return missing('sockets');
-      return s.sockets.listeners.some((l) => l.address === c.address && l.port === c.port) ? null : `nothing listens on ${c.address}:${c.port}`;
+      return s.sockets.listeners.some((l) => l.address === c.address && l.port === c.port)
+        ? null
+        : `nothing listens on ${c.address}:${c.port}`;
   }
 }
 
@@ -69,8 +88,12 @@ export async function readLive(run: Run, checks: readonly Check[], base: Omit<Pr
   const units = checks.flatMap((c) => (c.kind === 'unit-active' ? [c.unit] : []));
   const results = await Promise.all(names.map((n) => probes[n].read(run, { ...base, units })));
   const live: Record<string, unknown> = {};
-  names.forEach((n, i) => { const r = results[i]!; if (r.status === 'ok') live[n] = r.data; });
-  return live as Live;
+  names.forEach((n, i) => {
+    const r = results[i]!;
+    if (r.status === 'ok') live[n] = r.data;
+  });
+  return live;
 }
 
-export const unmetAll = (checks: readonly Check[], s: Live): string[] => checks.map((c) => unmet(c, s)).filter((x): x is string => x !== null);
+export const unmetAll = (checks: readonly Check[], s: Live): string[] =>
+  checks.map((c) => unmet(c, s)).filter((x): x is string => x !== null);

@@ -35,7 +35,10 @@ export async function executePlan(rec: RestoreRecord, io: ExecIO, lim: Limits): 
     const sr = rec.steps.find((s) => s.id === step.id)!;
     if (sr.status === 'done' || sr.status === 'failed' || sr.status === 'skipped') continue;
     const blocked = step.after.filter((d) => rec.steps.find((s) => s.id === d)?.status !== 'done');
-    if (blocked.length) { mark(rec, sr, io, 'skipped', `not run: ${blocked.join(', ')} did not succeed`); continue; }
+    if (blocked.length) {
+      mark(rec, sr, io, 'skipped', `not run: ${blocked.join(', ')} did not succeed`);
+      continue;
+    }
     await runStep(rec, step, sr, io, lim, hold);
   }
 }
@@ -50,9 +53,17 @@ function mark(rec: RestoreRecord, sr: StepRun, io: ExecIO, status: StepRun['stat
   else io.log.info(fields, detail);
 }
 
-const settle = (io: ExecIO, lim: Limits) => waitSettled({ run: io.run, now: io.now, sleep: io.sleep }, lim.settleTimeoutMs, lim.quietMs);
+const settle = (io: ExecIO, lim: Limits) =>
+  waitSettled({ run: io.run, now: io.now, sleep: io.sleep }, lim.settleTimeoutMs, lim.quietMs);
 
-async function runStep(rec: RestoreRecord, step: Step, sr: StepRun, io: ExecIO, lim: Limits, hold: { ms: number }): Promise<void> {
+async function runStep(
+  rec: RestoreRecord,
+  step: Step,
+  sr: StepRun,
+  io: ExecIO,
+  lim: Limits,
+  hold: { ms: number },
+): Promise<void> {
   // Attempts are counted before acting, so a guard killed mid-step and resumed still stops at the bound.
   while (sr.attempts < 1 + lim.retries) {
     sr.attempts++;
@@ -90,7 +101,10 @@ async function act(step: Step, io: ExecIO, lim: Limits): Promise<void> {
   }
   const unit = step.unit!;
   // NOTE: a unit that hit its start limit (networkd: StartLimitBurst=5 per 10 s) refuses to start until reset-failed.
-  const state = await io.run(['systemctl', 'show', '--property=ActiveState', '--value', unit], t).then((r) => r.stdout.trim(), () => '');
+  const state = await io.run(['systemctl', 'show', '--property=ActiveState', '--value', unit], t).then(
+    (r) => r.stdout.trim(),
+    () => '',
+  );
   if (state === 'failed') await io.run(['systemctl', 'reset-failed', unit], t).catch(() => {});
   await io.run(['systemctl', step.op === 'reload' ? 'reload-or-restart' : 'restart', unit], t);
 }

@@ -20,24 +20,51 @@ export function baselineOf(s: Snapshot): Baseline {
   const links = p.links.status === 'ok' ? p.links.data.links : [];
   const ts = p.tailscale.status === 'ok' ? p.tailscale.data : null;
   return {
-    unitStates: Object.fromEntries(p.systemd.status === 'ok' ? p.systemd.data.units.map((u) => [u.id, u.activeState]) : []),
+    unitStates: Object.fromEntries(
+      p.systemd.status === 'ok' ? p.systemd.data.units.map((u) => [u.id, u.activeState]) : [],
+    ),
     tailscaleRunning: ts?.backendState === 'Running',
     tailscaleIPs: ts?.selfIPs ?? links.find((l) => l.ifname === TS_IF)?.addresses.map((a) => a.local) ?? [],
     tsLinkPresent: links.some((l) => l.ifname === TS_IF),
     table52: p.routes.status === 'ok' ? table52Of(p.routes.data) : [],
-    tsRules: p.rules.status === 'ok' ? p.rules.data.rules.filter(isTailscaleRule).map(({ family, priority, table, selector }) => ({ family, priority, table, selector })) : [],
-    nftTsMatches: p.nft.status === 'ok' ? p.nft.data.rules.flatMap((r) => r.ifMatches).filter((m) => m.value === TS_IF).length : 0,
+    tsRules:
+      p.rules.status === 'ok'
+        ? p.rules.data.rules
+            .filter(isTailscaleRule)
+            .map(({ family, priority, table, selector }) => ({ family, priority, table, selector }))
+        : [],
+    nftTsMatches:
+      p.nft.status === 'ok' ? p.nft.data.rules.flatMap((r) => r.ifMatches).filter((m) => m.value === TS_IF).length : 0,
   };
 }
 
 function table52Of(s: RoutesState): RouteSpec[] {
-  return ([groupOf(4, TS_TABLE), groupOf(6, TS_TABLE)]).flatMap((g) => (s.routes[g] ?? []).map((l) => routeSpec(decodeRoute(g, l))));
+  return [groupOf(4, TS_TABLE), groupOf(6, TS_TABLE)].flatMap((g) =>
+    (s.routes[g] ?? []).map((l) => routeSpec(decodeRoute(g, l))),
+  );
 }
 
-export function routeSpec(r: { family: 4 | 6; table: string; type: string; dst: string; dev?: string | null; gateway?: string | null; metric?: number }): RouteSpec {
-  return { family: r.family, table: r.table, type: r.type, dst: r.dst, dev: r.dev ?? null, gateway: r.gateway ?? null, metric: r.metric ?? 0 };
+export function routeSpec(r: {
+  family: 4 | 6;
+  table: string;
+  type: string;
+  dst: string;
+  dev?: string | null;
+  gateway?: string | null;
+  metric?: number;
+}): RouteSpec {
+  return {
+    family: r.family,
+    table: r.table,
+    type: r.type,
+    dst: r.dst,
+    dev: r.dev ?? null,
+    gateway: r.gateway ?? null,
+    metric: r.metric ?? 0,
+  };
 }
 
 // A route's group (family and table) and the key routeKeyOf gives its stored line.
-export const routeKey = (r: RouteSpec) => `${r.family} ${r.table}|${r.type} ${r.dst} ${r.dev ?? ''} ${r.gateway ?? ''} ${r.metric}`;
+export const routeKey = (r: RouteSpec) =>
+  `${r.family} ${r.table}|${r.type} ${r.dst} ${r.dev ?? ''} ${r.gateway ?? ''} ${r.metric}`;
 export const ruleKey = (r: RuleSpec) => `${r.family}|${r.priority}|${r.table}|${r.selector}`;

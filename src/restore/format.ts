@@ -2,18 +2,33 @@
 import type { Plan, RestoreRecord } from './model.js';
 
 export function formatPlanSteps(plan: Plan): string[] {
-  const out = plan.steps.map((s, i) => `  ${i + 1}. ${s.id}${s.after.length ? ` (after ${s.after.join(', ')})` : ''}: ${s.reasons.join('; ')}` +
-    (s.checks.length ? `\n       then check: ${s.checks.map((c) => c.kind).join(', ')}` : ''));
-  return [...out, ...plan.unresolved.map((u) => `  cannot fix: ${u.finding}: ${u.why}`), ...plan.notes.map((n) => `  note: ${n}`)];
+  const out = plan.steps.map(
+    (s, i) =>
+      `  ${i + 1}. ${s.id}${s.after.length ? ` (after ${s.after.join(', ')})` : ''}: ${s.reasons.join('; ')}` +
+      (s.checks.length ? `\n       then check: ${s.checks.map((c) => c.kind).join(', ')}` : ''),
+  );
+  return [
+    ...out,
+    ...plan.unresolved.map((u) => `  cannot fix: ${u.finding}: ${u.why}`),
+    ...plan.notes.map((n) => `  note: ${n}`),
+  ];
 }
 
 export function formatRecord(r: RestoreRecord): string {
-  const out = [`restore ${r.id} (${r.automatic ? 'automatic, ' : ''}${r.trigger.kind} ${r.trigger.id}): ${r.state.toUpperCase()}`, `  started ${r.startedAt}${r.endedAt ? `, ended ${r.endedAt}` : ', not ended'}${r.resumes ? `, resumed ${r.resumes}x` : ''}`];
+  const out = [
+    `restore ${r.id} (${r.automatic ? 'automatic, ' : ''}${r.trigger.kind} ${r.trigger.id}): ${r.state.toUpperCase()}`,
+    `  started ${r.startedAt}${r.endedAt ? `, ended ${r.endedAt}` : ', not ended'}${r.resumes ? `, resumed ${r.resumes}x` : ''}`,
+  ];
   for (const f of r.findings) out.push(`  found: ${f}`);
-  for (const s of r.steps) out.push(`  step ${s.id}: ${s.status}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ''}${s.detail ? `: ${s.detail}` : ''}`);
+  for (const s of r.steps)
+    out.push(
+      `  step ${s.id}: ${s.status}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ''}${s.detail ? `: ${s.detail}` : ''}`,
+    );
   for (const u of r.plan.unresolved) out.push(`  cannot fix: ${u.finding}: ${u.why}`);
   if (r.verification) {
-    out.push(`  verified against ${r.baseline}: ${r.verification.unexpected.length ? `${r.verification.unexpected.length} problems remain` : 'nothing lost'}`);
+    out.push(
+      `  verified against ${r.baseline}: ${r.verification.unexpected.length ? `${r.verification.unexpected.length} problems remain` : 'nothing lost'}`,
+    );
     for (const u of r.verification.unexpected) out.push(`    remains: ${u}`);
   }
   for (const n of [...r.plan.notes, ...r.notes]) out.push(`  note: ${n}`);

@@ -5,8 +5,10 @@ import { RESTORE_SCHEMA, type RestoreRecord } from './model.js';
 
 export const KEEP_RESTORES = 50;
 export const restoreDir = (state: string) => join(state, 'restore');
-const isRecord = (v: unknown): v is RestoreRecord => (v as RestoreRecord | null)?.schemaVersion === RESTORE_SCHEMA && typeof (v as RestoreRecord).id === 'string';
-const records = (state: string) => journal(restoreDir(state), isRecord, `a schema ${RESTORE_SCHEMA} restore record`, KEEP_RESTORES);
+const isRecord = (v: unknown): v is RestoreRecord =>
+  (v as RestoreRecord | null)?.schemaVersion === RESTORE_SCHEMA && typeof (v as RestoreRecord).id === 'string';
+const records = (state: string) =>
+  journal(restoreDir(state), isRecord, `a schema ${RESTORE_SCHEMA} restore record`, KEEP_RESTORES);
 
 // Callers hold the restore lock (fsutil.withLock on restoreDir).
 export const hasRunningRestore = (state: string) => records(state).hasCurrent();

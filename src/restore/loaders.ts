@@ -36,23 +36,44 @@ function head(path: string): string | null {
 }
 
 function blocks(text: string): Map<string, string>[] {
-  return text.split(/\n\s*\n/).map((b) => new Map(b.split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as [string, string])));
+  return text.split(/\n\s*\n/).map(
+    (b) =>
+      new Map(
+        b
+          .split('\n')
+          .filter((l) => l.includes('='))
+          .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)] as [string, string]),
+      ),
+  );
 }
 
 export async function findNftLoaders(run: Run, policy: Policy): Promise<string[]> {
   const t = { timeoutMs: 5_000 };
-  const named = Object.values(policy.units).filter((u) => u.nftLoader).map((u) => u.unit);
+  const named = Object.values(policy.units)
+    .filter((u) => u.nftLoader)
+    .map((u) => u.unit);
   try {
     if (named.length) {
       const out = await run(['systemctl', 'show', '--property=Id,ActiveState', '--', ...named], t);
-      const active = blocks(out.stdout).filter((b) => b.get('ActiveState') === 'active').map((b) => b.get('Id')!);
+      const active = blocks(out.stdout)
+        .filter((b) => b.get('ActiveState') === 'active')
+        .map((b) => b.get('Id')!);
       if (active.length) return active;
     }
-    const list = await run(['systemctl', 'list-units', '--type=service', '--state=active', '--plain', '--no-legend', '--no-pager'], t);
-    const units = list.stdout.split('\n').map((l) => l.trim().split(/\s+/)[0]).filter((u): u is string => Boolean(u?.endsWith('.service')));
+    const list = await run(
+      ['systemctl', 'list-units', '--type=service', '--state=active', '--plain', '--no-legend', '--no-pager'],
+      t,
+    );
+    const units = list.stdout
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/)[0])
+      .filter((u): u is string => Boolean(u?.endsWith('.service')));
     if (!units.length) return [];
     const shown = await run(['systemctl', 'show', '--property=Id,ExecStart', '--', ...units], t);
-    return blocks(shown.stdout).filter((b) => execArgvs(b.get('ExecStart') ?? '').some((a) => runsNft(a, head))).map((b) => b.get('Id')!).filter(Boolean);
+    return blocks(shown.stdout)
+      .filter((b) => execArgvs(b.get('ExecStart') ?? '').some((a) => runsNft(a, head)))
+      .map((b) => b.get('Id')!)
+      .filter(Boolean);
   } catch {
     return [];
   }

@@ -6,7 +6,8 @@ export const NETWORKD = 'systemd-networkd.service';
 export const TS_IF = 'tailscale0';
 export const TS_TABLE = '52';
 // NOTE: tailscale wgengine/router: rules at 5210, 5230, 5250 and 5270 (the last one -> table 52).
-export const isTailscaleRule = (r: { priority: number; table: string }) => (r.priority >= 5210 && r.priority <= 5270) || r.table === TS_TABLE;
+export const isTailscaleRule = (r: { priority: number; table: string }) =>
+  (r.priority >= 5210 && r.priority <= 5270) || r.table === TS_TABLE;
 
 export interface RouteSpec {
   family: 4 | 6;

@@ -26,10 +26,17 @@ export function planRestore(input: PlanInput): Plan {
   const unitStep = (unit: string, op: StepAction, reason: string, extraAfter: string[] = []): Step => {
     // A restart covers a reload of the same unit.
     const other = steps.get(`${op === 'restart' ? 'reload' : 'restart'} ${unit}`);
-    if (other && op === 'reload') return other.reasons.push(reason), other;
+    if (other && op === 'reload') return (other.reasons.push(reason), other);
     if (other) steps.delete(other.id);
     const id = `${op} ${unit}`;
-    const s = steps.get(id) ?? { id, op, unit, reasons: [...(other?.reasons ?? [])], after: [], checks: [{ kind: 'unit-active', unit }] };
+    const s = steps.get(id) ?? {
+      id,
+      op,
+      unit,
+      reasons: [...(other?.reasons ?? [])],
+      after: [],
+      checks: [{ kind: 'unit-active', unit }],
+    };
     s.reasons.push(reason);
     s.after.push(...extraAfter);
     steps.set(id, s);
@@ -40,7 +47,8 @@ export function planRestore(input: PlanInput): Plan {
   const notes: string[] = [];
   for (const o of input.owed) {
     const was = base.unitStates[o.unit];
-    if (was !== undefined && was !== 'active') notes.push(`${o.step} ${o.unit} owed, not run: it was ${was} before the upgrade`);
+    if (was !== undefined && was !== 'active')
+      notes.push(`${o.step} ${o.unit} owed, not run: it was ${was} before the upgrade`);
     else unitStep(o.unit, o.step, `owed: ${o.reason}`);
   }
 
@@ -49,38 +57,87 @@ export function planRestore(input: PlanInput): Plan {
   const repair = policy.units[TAILSCALED]?.repair ?? 'restart';
   if (lostRoutes.length && repair === 'replay-routes') {
     const routes = lostRoutes.map((f) => routeSpec(f as Extract<Finding, { kind: 'route-missing' }>));
-    const rules = lostRules.map((f) => f as Extract<Finding, { kind: 'rule-missing' }>).map(({ family, priority, table, selector }) => ({ family, priority, table, selector }));
-    steps.set('replay-routes', { id: 'replay-routes', op: 'replay-routes', unit: null, reasons: [`lost: ${routes.length} table-52 routes, ${rules.length} rules; policy repair: replay-routes`], after: [], checks: [{ kind: 'routes-present', routes }, { kind: 'rules-present', rules }], routes, rules });
+    const rules = lostRules
+      .map((f) => f as Extract<Finding, { kind: 'rule-missing' }>)
+      .map(({ family, priority, table, selector }) => ({ family, priority, table, selector }));
+    steps.set('replay-routes', {
+      id: 'replay-routes',
+      op: 'replay-routes',
+      unit: null,
+      reasons: [`lost: ${routes.length} table-52 routes, ${rules.length} rules; policy repair: replay-routes`],
+      after: [],
+      checks: [
+        { kind: 'routes-present', routes },
+        { kind: 'rules-present', rules },
+      ],
+      routes,
+      rules,
+    });
   } else if (lostRoutes.length || lostRules.length) {
-    unitStep(TAILSCALED, 'restart', `lost: ${lostRoutes.length} table-52 routes, ${lostRules.length} Tailscale rules (tailscaled re-adds rules, never routes)`);
+    unitStep(
+      TAILSCALED,
+      'restart',
+      `lost: ${lostRoutes.length} table-52 routes, ${lostRules.length} Tailscale rules (tailscaled re-adds rules, never routes)`,
+    );
   }
   for (const f of findings) {
-    if (f.kind === 'unit-state-changed' && f.before.startsWith('active/') && !f.after.startsWith('active/')) unitStep(f.unit, 'restart', `${f.unit} was ${f.before}, is ${f.after}`);
+    if (f.kind === 'unit-state-changed' && f.before.startsWith('active/') && !f.after.startsWith('active/'))
+      unitStep(f.unit, 'restart', `${f.unit} was ${f.before}, is ${f.after}`);
   }
-  if (steps.has(`restart ${NETWORKD}`) && base.unitStates[TAILSCALED] === 'active') unitStep(TAILSCALED, 'restart', 'a networkd restart flushes table 52; tailscaled puts it back once networkd has settled', [`restart ${NETWORKD}`]);
+  if (steps.has(`restart ${NETWORKD}`) && base.unitStates[TAILSCALED] === 'active')
+    unitStep(
+      TAILSCALED,
+      'restart',
+      'a networkd restart flushes table 52; tailscaled puts it back once networkd has settled',
+      [`restart ${NETWORKD}`],
+    );
 
   const ts = steps.get(`restart ${TAILSCALED}`);
   if (ts) ts.checks.push(...tailscaledChecks(base));
   const stale = findings.filter((f) => f.kind === 'nft-stale-ifindex');
   const tsRecreated = findings.some((f) => f.kind === 'ifindex-changed' && f.ifname === TS_IF);
   if (stale.length || tsRecreated || (ts && base.nftTsMatches > 0)) {
-    const why = stale.length ? `${stale.length} iif/oif matches hold a stale ifindex` : ts ? `tailscaled's restart recreates ${TS_IF}; ${base.nftTsMatches} iif/oif matches must resolve to it` : `${TS_IF} has a new ifindex`;
+    const why = stale.length
+      ? `${stale.length} iif/oif matches hold a stale ifindex`
+      : ts
+        ? `tailscaled's restart recreates ${TS_IF}; ${base.nftTsMatches} iif/oif matches must resolve to it`
+        : `${TS_IF} has a new ifindex`;
     if (!input.nftLoaders.length) unresolved.push({ finding: why, why: NO_LOADER });
     for (const unit of input.nftLoaders) {
       const s = unitStep(unit, 'reload', why, ts ? [ts.id] : []);
-      s.checks.push({ kind: 'link-present', ifname: TS_IF }, { kind: 'nft-resolves', ifname: TS_IF, count: base.nftTsMatches });
+      s.checks.push(
+        { kind: 'link-present', ifname: TS_IF },
+        { kind: 'nft-resolves', ifname: TS_IF, count: base.nftTsMatches },
+      );
     }
   }
   for (const f of findings) {
     if (f.kind !== 'listener-missing' || !base.tailscaleIPs.includes(f.address)) continue;
-    const unit = Object.values(policy.units).find((u) => u.listens.some((l) => l === `:${f.port}` || l === `${f.address}:${f.port}` || l === `[${f.address}]:${f.port}`))?.unit;
-    if (!unit) { unresolved.push({ finding: findingLine(f), why: `no unit lists it; add listens: [":${f.port}"] to its unit in a policy file` }); continue; }
-    const s = unitStep(unit, 'restart', `its listener ${f.address}:${f.port} is gone`, [...(ts ? [ts.id] : []), ...input.nftLoaders.map((u) => stepOf(u)?.id ?? '')].filter(Boolean));
+    const unit = Object.values(policy.units).find((u) =>
+      u.listens.some((l) => l === `:${f.port}` || l === `${f.address}:${f.port}` || l === `[${f.address}]:${f.port}`),
+    )?.unit;
+    if (!unit) {
+      unresolved.push({
+        finding: findingLine(f),
+        why: `no unit lists it; add listens: [":${f.port}"] to its unit in a policy file`,
+      });
+      continue;
+    }
+    const s = unitStep(
+      unit,
+      'restart',
+      `its listener ${f.address}:${f.port} is gone`,
+      [...(ts ? [ts.id] : []), ...input.nftLoaders.map((u) => stepOf(u)?.id ?? '')].filter(Boolean),
+    );
     s.checks.push({ kind: 'listening', address: f.address, port: f.port });
   }
   for (const f of findings) {
     // A tailscaled that runs but is not Running (login, key expiry, no upstream) is not fixed by a restart loop.
-    if (f.kind === 'tailscale-state-changed' && f.field === 'BackendState' && !stepOf(TAILSCALED)) unresolved.push({ finding: findingLine(f), why: 'tailscaled is up but not Running; a restart does not fix a login, key or upstream problem' });
+    if (f.kind === 'tailscale-state-changed' && f.field === 'BackendState' && !stepOf(TAILSCALED))
+      unresolved.push({
+        finding: findingLine(f),
+        why: 'tailscaled is up but not Running; a restart does not fix a login, key or upstream problem',
+      });
   }
   return { steps: order(steps, policy), unresolved, notes };
 }
@@ -98,7 +155,19 @@ function tailscaledChecks(base: Baseline): Check[] {
 // dependents wait for; everything waits for an initial settle. Then a topological sort.
 function order(steps: Map<string, Step>, policy: Policy): Step[] {
   if (!steps.size) return [];
-  const all = new Map<string, Step>([['settle', { id: 'settle', op: 'settle', unit: null, reasons: ['networkd settled before anything is touched'], after: [], checks: [] }]]);
+  const all = new Map<string, Step>([
+    [
+      'settle',
+      {
+        id: 'settle',
+        op: 'settle',
+        unit: null,
+        reasons: ['networkd settled before anything is touched'],
+        after: [],
+        checks: [],
+      },
+    ],
+  ]);
   const byUnit = new Map([...steps.values()].filter((s) => s.unit).map((s) => [s.unit!, s.id]));
   const settleAfter = new Map<string, string>();
   for (const s of steps.values()) {
@@ -109,7 +178,12 @@ function order(steps: Map<string, Step>, policy: Policy): Step[] {
     }
   }
   for (const s of steps.values()) {
-    const deps = new Set([...s.after, ...(s.unit ? policy.units[s.unit]?.after ?? [] : []).map((u) => byUnit.get(u)).filter((x): x is string => Boolean(x))]);
+    const deps = new Set([
+      ...s.after,
+      ...(s.unit ? (policy.units[s.unit]?.after ?? []) : [])
+        .map((u) => byUnit.get(u))
+        .filter((x): x is string => Boolean(x)),
+    ]);
     s.after = [...deps].map((d) => settleAfter.get(d) ?? d).filter((d) => d !== s.id);
     if (!s.after.length) s.after = ['settle'];
     all.set(s.id, s);

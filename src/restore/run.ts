@@ -35,10 +35,19 @@ export interface RestoreRequest {
   live?: Snapshot;
 }
 
-const unitsOf = (policy: Policy, s: Snapshot) => [...new Set([...Object.keys(policy.units), ...(s.probes.systemd.status === 'ok' ? s.probes.systemd.data.units.map((u) => u.id) : [])])];
+const unitsOf = (policy: Policy, s: Snapshot) => [
+  ...new Set([
+    ...Object.keys(policy.units),
+    ...(s.probes.systemd.status === 'ok' ? s.probes.systemd.data.units.map((u) => u.id) : []),
+  ]),
+];
 
 // Builds the record with its plan; nothing is touched.
-export async function prepare(ctx: HookContext, req: RestoreRequest, policy = loadPolicy(ctx.policyDirs).policy): Promise<RestoreRecord> {
+export async function prepare(
+  ctx: HookContext,
+  req: RestoreRequest,
+  policy = loadPolicy(ctx.policyDirs).policy,
+): Promise<RestoreRecord> {
   const units = unitsOf(policy, req.baseline);
   const live = req.live ?? (await takeSnapshot(ctx.run, { ...ctx.probe, units }, null, ctx.now()));
   const findings = diff(req.baseline, live);
@@ -47,14 +56,33 @@ export async function prepare(ctx: HookContext, req: RestoreRequest, policy = lo
   const input = { baseline, findings, owed, policy, nftLoaders: [] as string[] };
   let plan = planRestore(input);
   // Finding the ruleset's loader costs a few systemctl calls: only when the plan needs one.
-  if (plan.unresolved.some((u) => u.why === NO_LOADER)) plan = planRestore({ ...input, nftLoaders: await findNftLoaders(ctx.run, policy) });
+  if (plan.unresolved.some((u) => u.why === NO_LOADER))
+    plan = planRestore({ ...input, nftLoaders: await findNftLoaders(ctx.run, policy) });
   const startedAt = ctx.now().toISOString();
   return {
-    schemaVersion: RESTORE_SCHEMA, id: `${startedAt.replace(/[:.]/g, '-')}-restore`, trigger: req.trigger, automatic: req.automatic,
-    baseline: req.baselinePath, startedAt, endedAt: null, state: 'running', resumes: 0,
-    findings: findings.map(findingLine), plan,
-    steps: plan.steps.map((s) => ({ id: s.id, status: 'pending', attempts: 0, startedAt: null, endedAt: null, detail: '' })),
-    verification: null, owed: owed.map((p) => p.unit), alerts: [], notes: [],
+    schemaVersion: RESTORE_SCHEMA,
+    id: `${startedAt.replace(/[:.]/g, '-')}-restore`,
+    trigger: req.trigger,
+    automatic: req.automatic,
+    baseline: req.baselinePath,
+    startedAt,
+    endedAt: null,
+    state: 'running',
+    resumes: 0,
+    findings: findings.map(findingLine),
+    plan,
+    steps: plan.steps.map((s) => ({
+      id: s.id,
+      status: 'pending',
+      attempts: 0,
+      startedAt: null,
+      endedAt: null,
+      detail: '',
+    })),
+    verification: null,
+    owed: owed.map((p) => p.unit),
+    alerts: [],
+    notes: [],
   };
 }
 
@@ -65,7 +93,10 @@ export async function restore(ctx: HookContext, req: RestoreRequest): Promise<Re
   if (!rec.plan.steps.length && !rec.plan.unresolved.length) return null;
   return withLock(restoreDir(ctx.state), async () => {
     if (req.automatic) {
-      const recent = listEnded(ctx.state).slice(-20).map((id) => loadEnded(ctx.state, id)).filter((r): r is RestoreRecord => r !== null);
+      const recent = listEnded(ctx.state)
+        .slice(-20)
+        .map((id) => loadEnded(ctx.state, id))
+        .filter((r): r is RestoreRecord => r !== null);
       const why = refusal(recent, req.trigger, ctx.now().getTime(), ctx.config.restore.maxPerHour);
       if (why) return conclude(ctx, { ...rec, state: 'refused', notes: [why] });
     }
@@ -80,12 +111,13 @@ export async function resumeKilled(ctx: HookContext): Promise<RestoreRecord | nu
   return withLock(restoreDir(ctx.state), async () => {
     const rec = loadRunning(ctx.state);
     if (!rec) return null;
-    if (rec.state !== 'running') return finish(ctx.state, rec), rec;
+    if (rec.state !== 'running') return (finish(ctx.state, rec), rec);
     rec.resumes++;
     ctx.log.warn({ restore: rec.id, resumes: rec.resumes }, 'resuming a restore whose guard was killed');
     const baseline = loadSnapshot(resolveRef(ctx.state, rec.baseline));
     if (rec.resumes > MAX_RESUMES) {
-      for (const s of rec.steps.filter((x) => x.status === 'running' || x.status === 'pending')) Object.assign(s, { status: 'skipped', detail: `not resumed: killed ${rec.resumes} times` });
+      for (const s of rec.steps.filter((x) => x.status === 'running' || x.status === 'pending'))
+        Object.assign(s, { status: 'skipped', detail: `not resumed: killed ${rec.resumes} times` });
       rec.notes.push(`killed ${rec.resumes} times; not resumed again`);
       return conclude(ctx, rec);
     }
@@ -97,12 +129,26 @@ export async function resumeKilled(ctx: HookContext): Promise<RestoreRecord | nu
 
 async function run(ctx: HookContext, rec: RestoreRecord, baseline: Snapshot, policy: Policy): Promise<RestoreRecord> {
   const r = ctx.config.restore;
-  await executePlan(rec, { run: ctx.run, log: ctx.log, probe: ctx.probe, now: () => ctx.now().getTime(), sleep: ctx.sleep, save: (x) => saveRunning(ctx.state, x) },
-    { settleTimeoutMs: r.settleTimeoutMs, quietMs: r.quietMs, stepTimeoutMs: r.stepTimeoutMs, retries: r.retries });
+  await executePlan(
+    rec,
+    {
+      run: ctx.run,
+      log: ctx.log,
+      probe: ctx.probe,
+      now: () => ctx.now().getTime(),
+      sleep: ctx.sleep,
+      save: (x) => saveRunning(ctx.state, x),
+    },
+    { settleTimeoutMs: r.settleTimeoutMs, quietMs: r.quietMs, stepTimeoutMs: r.stepTimeoutMs, retries: r.retries },
+  );
   const final = await takeSnapshot(ctx.run, { ...ctx.probe, units: unitsOf(policy, baseline) }, 'restored', ctx.now());
   await saveSnapshot(ctx.state, final);
   const { unexpected, expected } = classify(diff(baseline, final));
-  rec.verification = { snapshot: final.id, unexpected: unexpected.map(findingLine), expected: expected.map(findingLine) };
+  rec.verification = {
+    snapshot: final.id,
+    unexpected: unexpected.map(findingLine),
+    expected: expected.map(findingLine),
+  };
   const stepsOk = rec.steps.every((s) => s.status === 'done');
   rec.state = !stepsOk ? 'failed' : unexpected.length ? 'unverified' : 'verified';
   return conclude(ctx, rec);
@@ -111,11 +157,25 @@ async function run(ctx: HookContext, rec: RestoreRecord, baseline: Snapshot, pol
 // Ends the record: owed restarts it ran are paid, alerts go out, the journal entry is closed.
 async function conclude(ctx: HookContext, rec: RestoreRecord): Promise<RestoreRecord> {
   rec.endedAt = ctx.now().toISOString();
-  if (rec.state === 'verified' && rec.owed.length) savePending(ctx.state, loadPending(ctx.state).filter((p) => !rec.owed.includes(p.unit)));
-  if (rec.state !== 'verified' || ctx.config.alerts.onSuccess) rec.alerts = await sendAlerts(rec, ctx.config.alerts, ctx.run);
+  if (rec.state === 'verified' && rec.owed.length)
+    savePending(
+      ctx.state,
+      loadPending(ctx.state).filter((p) => !rec.owed.includes(p.unit)),
+    );
+  if (rec.state !== 'verified' || ctx.config.alerts.onSuccess)
+    rec.alerts = await sendAlerts(rec, ctx.config.alerts, ctx.run);
   finish(ctx.state, rec);
-  const fields = { restore: rec.id, state: rec.state, trigger: `${rec.trigger.kind} ${rec.trigger.id}`, alerts: rec.alerts.map((a) => `${a.target}: ${a.ok ? 'sent' : a.detail}`) };
+  const fields = {
+    restore: rec.id,
+    state: rec.state,
+    trigger: `${rec.trigger.kind} ${rec.trigger.id}`,
+    alerts: rec.alerts.map((a) => `${a.target}: ${a.ok ? 'sent' : a.detail}`),
+  };
   if (rec.state === 'verified') ctx.log.info(fields, 'restore verified');
-  else ctx.log.error(fields, `restore ${rec.state}: ${rec.verification?.unexpected.join('; ') || rec.notes.at(-1) || rec.steps.find((s) => s.status === 'failed')?.detail || ''}`);
+  else
+    ctx.log.error(
+      fields,
+      `restore ${rec.state}: ${rec.verification?.unexpected.join('; ') || rec.notes.at(-1) || rec.steps.find((s) => s.status === 'failed')?.detail || ''}`,
+    );
   return rec;
 }

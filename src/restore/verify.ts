@@ -4,7 +4,13 @@ import type { Finding } from '../diff/index.js';
 // State that is gone or broken. Anything else (added routes, a restarted unit that runs, a
 // recreated TUN whose nft matches resolve) is the expected trace of an upgrade and a restore.
 const LOSS = new Set<Finding['kind']>([
-  'route-missing', 'rule-missing', 'link-missing', 'address-missing', 'nft-stale-ifindex', 'nft-table-missing', 'probe-unavailable',
+  'route-missing',
+  'rule-missing',
+  'link-missing',
+  'address-missing',
+  'nft-stale-ifindex',
+  'nft-table-missing',
+  'probe-unavailable',
 ]);
 
 // Links that came back with a new ifindex (tailscale0 after a tailscaled restart).
@@ -18,7 +24,8 @@ export function recreatedLinks(findings: readonly Finding[]): Set<string> {
 function kernelLinkLocal(f: Finding, recreated: Set<string>): boolean {
   const linkLocal = (a: string) => /^fe[89ab][0-9a-f]:/i.test(a);
   if (f.kind === 'address-missing') return recreated.has(f.ifname) && linkLocal(f.address);
-  if (f.kind === 'route-missing') return f.family === 6 && f.dev !== null && recreated.has(f.dev) && (linkLocal(f.dst) || f.dst === 'ff00::/8');
+  if (f.kind === 'route-missing')
+    return f.family === 6 && f.dev !== null && recreated.has(f.dev) && (linkLocal(f.dst) || f.dst === 'ff00::/8');
   return false;
 }
 
@@ -33,5 +40,8 @@ export function isUnexpected(f: Finding, recreated: Set<string> = new Set()): bo
 
 export function classify(findings: readonly Finding[]): { unexpected: Finding[]; expected: Finding[] } {
   const recreated = recreatedLinks(findings);
-  return { unexpected: findings.filter((f) => isUnexpected(f, recreated)), expected: findings.filter((f) => !isUnexpected(f, recreated)) };
+  return {
+    unexpected: findings.filter((f) => isUnexpected(f, recreated)),
+    expected: findings.filter((f) => !isUnexpected(f, recreated)),
+  };
 }

@@ -65,7 +65,8 @@ export function loadSnapshot(path: string): Snapshot {
   }
   const v = (doc as { schemaVersion?: unknown } | null)?.schemaVersion;
   if (v === 1) return fromV1(doc as V1);
-  if (v !== SCHEMA_VERSION) throw new InputError(`${path}: schemaVersion ${String(v)} is not ${SCHEMA_VERSION}; take a new snapshot`);
+  if (v !== SCHEMA_VERSION)
+    throw new InputError(`${path}: schemaVersion ${String(v)} is not ${SCHEMA_VERSION}; take a new snapshot`);
   return doc as Snapshot;
 }
 

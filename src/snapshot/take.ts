@@ -10,9 +10,21 @@ import { SCHEMA_VERSION, makeId, type ProbeResults, type Snapshot } from './mode
 // systemctl, then ss (~9 ms: -p reads every process's fds), before the quick ip dumps.
 const SPAWN_ORDER: ProbeName[] = ['nft', 'tailscale', 'systemd', 'sockets', 'networkd', 'routes', 'links', 'rules'];
 
-export async function takeSnapshot(run: Run, ctx: ProbeContext, label: string | null = null, now = new Date()): Promise<Snapshot> {
+export async function takeSnapshot(
+  run: Run,
+  ctx: ProbeContext,
+  label: string | null = null,
+  now = new Date(),
+): Promise<Snapshot> {
   const pending = new Map(SPAWN_ORDER.map((n) => [n, probes[n].read(run, ctx)] as const));
   const results = await Promise.all(probeNames.map((n) => pending.get(n) ?? probes[n].read(run, ctx)));
   const byName = Object.fromEntries(probeNames.map((n, i) => [n, results[i]])) as ProbeResults;
-  return { schemaVersion: SCHEMA_VERSION, id: makeId(now, label), label, host: hostname(), takenAt: now.toISOString(), probes: byName };
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    id: makeId(now, label),
+    label,
+    host: hostname(),
+    takenAt: now.toISOString(),
+    probes: byName,
+  };
 }

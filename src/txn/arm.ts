@@ -21,12 +21,18 @@ export const defaultArmDirs = (env = process.env): ArmDirs => ({
 });
 
 const DROP_IN = '50-apt-netguard.conf';
-const DROP_IN_TEXT = '# Armed by apt-netguard for one dpkg run; removed by its Post-Invoke hook.\n[Unit]\nRefuseManualStop=yes\n';
+const DROP_IN_TEXT =
+  '# Armed by apt-netguard for one dpkg run; removed by its Post-Invoke hook.\n[Unit]\nRefuseManualStop=yes\n';
 
 // Pure: every protected unit gets a gate, with the run's decision, else a veto still standing from
 // an earlier run (vetoes.ts), else its default mode. A drop-in only where a rule of this run
 // decided and the unit's package is not being removed.
-export function armSet(policy: Policy, decisions: readonly Decision[], changes: readonly PkgChange[], vetoed: readonly string[] = []): Armed[] {
+export function armSet(
+  policy: Policy,
+  decisions: readonly Decision[],
+  changes: readonly PkgChange[],
+  vetoed: readonly string[] = [],
+): Armed[] {
   const removed = new Set(changes.filter((c) => c.action === 'remove').map((c) => c.name));
   const out: Armed[] = [];
   for (const u of Object.values(policy.units)) {
@@ -63,7 +69,8 @@ export async function disarmDropIns(dirs: ArmDirs, run: Run): Promise<string[]> 
     .map((d) => {
       rmSync(join(dirs.systemdRun, d, DROP_IN), { force: true });
       // The .d dir was made for the drop-in when nothing else was there; leave it if something is.
-      if (readdirSync(join(dirs.systemdRun, d)).length === 0) rmSync(join(dirs.systemdRun, d), { recursive: true, force: true });
+      if (readdirSync(join(dirs.systemdRun, d)).length === 0)
+        rmSync(join(dirs.systemdRun, d), { recursive: true, force: true });
       return d.slice(0, -2);
     });
   if (removed.length) await run(['systemctl', 'daemon-reload']);
@@ -88,6 +95,13 @@ export function gateMode(dirs: ArmDirs, unit: string): string | null {
 }
 
 // One line, appended: O_APPEND writes this small are atomic, so the shell gate can share the file.
-export function recordRequest(dirs: ArmDirs, who: Requester, unit: string, action: string, mode: string, now = new Date()): void {
+export function recordRequest(
+  dirs: ArmDirs,
+  who: Requester,
+  unit: string,
+  action: string,
+  mode: string,
+  now = new Date(),
+): void {
   appendFileSync(join(dirs.run, 'requests'), `${Math.floor(now.getTime() / 1000)} ${who} ${unit} ${action} ${mode}\n`);
 }

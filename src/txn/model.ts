@@ -50,8 +50,20 @@ export interface Txn {
 
 export function openTxn(id: string, now: Date, preSnapshot: string | null): Txn {
   return {
-    schemaVersion: TXN_SCHEMA, id, state: 'open', openedAt: now.toISOString(), closedAt: null, preSnapshot,
-    packages: [], decisions: [], order: [], deferred: [], armed: [], requests: [], findings: [], notes: [],
+    schemaVersion: TXN_SCHEMA,
+    id,
+    state: 'open',
+    openedAt: now.toISOString(),
+    closedAt: null,
+    preSnapshot,
+    packages: [],
+    decisions: [],
+    order: [],
+    deferred: [],
+    armed: [],
+    requests: [],
+    findings: [],
+    notes: [],
   };
 }
 
@@ -63,7 +75,14 @@ export function parseRequestLines(text: string): Request[] {
     if (!t || !who || !unit || !action || !decision || !/^\d+$/.test(t)) continue;
     if (who !== 'policy-rc.d' && who !== 'needrestart' && who !== 'systemctl') continue;
     if (!(MODES as readonly string[]).includes(decision)) continue;
-    out.push({ at: new Date(Number(t) * 1000).toISOString(), who, unit, action, decision: decision as Mode, seen: 'recorded' });
+    out.push({
+      at: new Date(Number(t) * 1000).toISOString(),
+      who,
+      unit,
+      action,
+      decision: decision as Mode,
+      seen: 'recorded',
+    });
   }
   return out;
 }
@@ -80,15 +99,29 @@ export interface Pending {
 }
 
 // `owed` is what this transaction owes, in order. A unit owed as defer stays deferred.
-export function addPending(pending: readonly Pending[], txn: Txn, owed: readonly { unit: string; mode: Pending['mode'] }[], stepOf: (unit: string) => StepAction): Pending[] {
+export function addPending(
+  pending: readonly Pending[],
+  txn: Txn,
+  owed: readonly { unit: string; mode: Pending['mode'] }[],
+  stepOf: (unit: string) => StepAction,
+): Pending[] {
   const byUnit = new Map(pending.map((p) => [p.unit, p]));
   for (const { unit, mode } of owed) {
     const d = txn.decisions.find((x) => x.unit === unit);
     const r = txn.requests.find((x) => x.unit === unit);
-    const reason = d ? `${d.rule}: ${d.reason}` : `${r?.who ?? 'a gate'} asked to ${r?.action ?? 'restart'} (default mode ${r?.decision ?? '?'})`;
+    const reason = d
+      ? `${d.rule}: ${d.reason}`
+      : `${r?.who ?? 'a gate'} asked to ${r?.action ?? 'restart'} (default mode ${r?.decision ?? '?'})`;
     const was = byUnit.get(unit);
     const m = was?.mode === 'defer' ? 'defer' : mode;
-    byUnit.set(unit, { unit, mode: m, step: d?.step ?? stepOf(unit), since: was?.since ?? txn.openedAt, txn: txn.id, reason });
+    byUnit.set(unit, {
+      unit,
+      mode: m,
+      step: d?.step ?? stepOf(unit),
+      since: was?.since ?? txn.openedAt,
+      txn: txn.id,
+      reason,
+    });
   }
   return [...byUnit.values()];
 }

@@ -20,11 +20,17 @@ export function standing(vetoes: readonly Veto[], invocations: Readonly<Record<s
 }
 
 // Pure: the standing vetoes, plus this run's rule vetoes (at the invocation the run started with).
-export function afterRun(vetoes: readonly Veto[], decisions: readonly Decision[], invocations: Readonly<Record<string, string>>, txn: string): Veto[] {
+export function afterRun(
+  vetoes: readonly Veto[],
+  decisions: readonly Decision[],
+  invocations: Readonly<Record<string, string>>,
+  txn: string,
+): Veto[] {
   const out = new Map(standing(vetoes, invocations).map((v) => [v.unit, v]));
   for (const d of decisions) {
     const inv = invocations[d.unit];
-    if (d.action === 'veto' && d.rule !== REMOVED_RULE && inv) out.set(d.unit, { unit: d.unit, invocationID: inv, rule: d.rule, txn });
+    if (d.action === 'veto' && d.rule !== REMOVED_RULE && inv)
+      out.set(d.unit, { unit: d.unit, invocationID: inv, rule: d.rule, txn });
   }
   return [...out.values()];
 }

@@ -63,7 +63,10 @@ describe('readCache / writeCache', () => {
 
 describe('the bundle with a code cache', () => {
   const cli = (cacheDir: string, ...args: string[]) => {
-    const r = spawnSync(process.execPath, [BUNDLE, ...args], { encoding: 'utf8', env: { ...process.env, APT_NETGUARD_CACHE_DIR: cacheDir, APT_NETGUARD_DEBUG: '1' } });
+    const r = spawnSync(process.execPath, [BUNDLE, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, APT_NETGUARD_CACHE_DIR: cacheDir, APT_NETGUARD_DEBUG: '1' },
+    });
     return { code: r.status, stdout: r.stdout, state: /code cache (\w+)/.exec(r.stderr)?.[1], stderr: r.stderr };
   };
   const ready = existsSync(BUNDLE);
@@ -86,7 +89,10 @@ describe('the bundle with a code cache', () => {
   it.skipIf(!ready)('a damaged cache is rejected by V8, rewritten, and the run is unharmed', () => {
     const d = scratch('ng-cc-');
     cli(d, 'status', '--json', '--state-dir', d);
-    const file = join(d, readdirSync(d).find((f) => f.startsWith('status.'))!);
+    const file = join(
+      d,
+      readdirSync(d).find((f) => f.startsWith('status.'))!,
+    );
     const size = statSync(file).size;
     writeFileSync(file, Buffer.alloc(size, 0x5a));
     const r = cli(d, 'status', '--json', '--state-dir', d);

@@ -21,7 +21,11 @@ export function boot(tag, deb, prepare) {
   execFileSync('bash', [join(C, 'boot.sh'), 'start', root, name], { stdio: ['ignore', 'ignore', 'inherit'] });
   // Returns {status, out, stdout}; never throws.
   const sh = (...argv) => {
-    const r = spawnSync('bash', [join(C, 'boot.sh'), 'exec', name, ...argv], { encoding: 'utf8', maxBuffer: 64e6, timeout: 600_000 });
+    const r = spawnSync('bash', [join(C, 'boot.sh'), 'exec', name, ...argv], {
+      encoding: 'utf8',
+      maxBuffer: 64e6,
+      timeout: 600_000,
+    });
     return { status: r.status, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
   };
   const out = (...argv) => {

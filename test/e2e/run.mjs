@@ -10,11 +10,19 @@ import { scenarios } from './scenarios.mjs';
 import { readFileSync } from 'node:fs';
 const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 const deb = process.argv[2] ?? new URL(`../../dist/apt-netguard_${version}_all.deb`, import.meta.url).pathname;
-if (!deb || !existsSync(deb)) { console.error('usage: run.mjs DEB (npm run e2e builds it)'); process.exit(2); }
-if (process.getuid?.() !== 0) { console.error('e2e: needs root (it boots a container)'); process.exit(2); }
+if (!deb || !existsSync(deb)) {
+  console.error('usage: run.mjs DEB (npm run e2e builds it)');
+  process.exit(2);
+}
+if (process.getuid?.() !== 0) {
+  console.error('e2e: needs root (it boots a container)');
+  process.exit(2);
+}
 
 const t0 = Date.now();
-execFileSync('bash', [new URL('../container/build-rootfs.sh', import.meta.url).pathname, ROOTFS], { stdio: ['ignore', 'inherit', 'inherit'] });
+execFileSync('bash', [new URL('../container/build-rootfs.sh', import.meta.url).pathname, ROOTFS], {
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
 const c = boot('e2e', deb);
 const rows = [];
 try {
@@ -26,7 +34,9 @@ try {
       detail = (await fn(c, deb)) ?? '';
     } catch (err) {
       result = 'FAIL';
-      detail = String(err instanceof Error ? err.message : err).split('\n')[0].slice(0, 300);
+      detail = String(err instanceof Error ? err.message : err)
+        .split('\n')[0]
+        .slice(0, 300);
     }
     rows.push({ name, result, s: (Date.now() - start) / 1000, detail });
     console.log(`${result} ${name} (${((Date.now() - start) / 1000).toFixed(1)} s) ${detail}`);
@@ -37,7 +47,11 @@ try {
 const w = Math.max(...rows.map((r) => r.name.length));
 console.log(`\n| # | scenario${' '.repeat(w - 8)} | result | time | what it showed |`);
 console.log(`|---|${'-'.repeat(w + 2)}|--------|------|----------------|`);
-rows.forEach((r, i) => console.log(`| ${i + 1} | ${r.name.padEnd(w)} | ${r.result.padEnd(6)} | ${r.s.toFixed(1).padStart(4)} s | ${r.detail} |`));
+rows.forEach((r, i) =>
+  console.log(
+    `| ${i + 1} | ${r.name.padEnd(w)} | ${r.result.padEnd(6)} | ${r.s.toFixed(1).padStart(4)} s | ${r.detail} |`,
+  ),
+);
 const failed = rows.filter((r) => r.result !== 'PASS').length;
 console.log(`\ne2e: ${rows.length - failed} passed, ${failed} failed (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 process.exit(failed ? 1 : 0);

@@ -17,5 +17,7 @@ export function buildRootfs(): Promise<void> {
 
 // A throwaway copy of the cached rootfs, with the guard installed by hand, booted.
 export function bootContainer(tag: string): Container {
-  return boot(tag, null, (root) => execFileSync('bash', [`${DIR}install-guard.sh`, root], { stdio: ['ignore', 'inherit', 'inherit'] }));
+  return boot(tag, null, (root) =>
+    execFileSync('bash', [`${DIR}install-guard.sh`, root], { stdio: ['ignore', 'inherit', 'inherit'] }),
+  );
 }

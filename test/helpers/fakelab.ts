@@ -17,22 +17,38 @@ export function fakeLab(tag: string, config = 'restore:\n  quiet: 0.5\n  settle-
   mkdirSync(join(root, 'systemd-run'));
   writeFileSync(join(root, 'config.yaml'), config, { mode: 0o644 });
   const env = {
-    ...process.env, PATH: `${FAKEBIN}:${process.env.PATH}`, FAKE_LAB: fake, APT_NETGUARD_STATE_DIR: state,
-    APT_NETGUARD_SYSTEMD_RUN_DIR: join(root, 'systemd-run'), APT_NETGUARD_RUN_DIR: join(root, 'run'),
-    APT_NETGUARD_CONFIG: join(root, 'config.yaml'), APT_NETGUARD_POLICIES_D: join(root, 'policies.d'),
+    ...process.env,
+    PATH: `${FAKEBIN}:${process.env.PATH}`,
+    FAKE_LAB: fake,
+    APT_NETGUARD_STATE_DIR: state,
+    APT_NETGUARD_SYSTEMD_RUN_DIR: join(root, 'systemd-run'),
+    APT_NETGUARD_RUN_DIR: join(root, 'run'),
+    APT_NETGUARD_CONFIG: join(root, 'config.yaml'),
+    APT_NETGUARD_POLICIES_D: join(root, 'policies.d'),
   };
-  const sh = (script: string) => execFileSync('ip', ['netns', 'exec', ns, 'bash', '-c', script], { env, encoding: 'utf8' });
+  const sh = (script: string) =>
+    execFileSync('ip', ['netns', 'exec', ns, 'bash', '-c', script], { env, encoding: 'utf8' });
   const cli = (...args: string[]) => {
-    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, BUNDLE, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, BUNDLE, ...args], {
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   lab('teardown', ns);
   lab('setup', ns);
   // tailscale0 and its rules as netns.sh made them go; the fake tailscaled brings its own.
-  sh('bash "$(dirname "$(command -v systemctl)")/../fake-tailscaled.sh" stop; echo 0 > "$FAKE_LAB/flush-ms"; systemctl start systemd-networkd.service && systemctl start tailscaled.service && systemctl start fake-firewall.service');
+  sh(
+    'bash "$(dirname "$(command -v systemctl)")/../fake-tailscaled.sh" stop; echo 0 > "$FAKE_LAB/flush-ms"; systemctl start systemd-networkd.service && systemctl start tailscaled.service && systemctl start fake-firewall.service',
+  );
   const teardown = () => {
     for (const pid of ['tailscaled.pid', 'flusher.pid'].map((f) => join(fake, f)).filter(existsSync)) {
-      try { process.kill(-Number(readFileSync(pid, 'utf8')), 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(-Number(readFileSync(pid, 'utf8')), 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
     lab('teardown', ns);
     rmSync(root, { recursive: true, force: true });
@@ -40,7 +56,10 @@ export function fakeLab(tag: string, config = 'restore:\n  quiet: 0.5\n  settle-
   const throwRoutes = () => sh('ip route show table 52 type throw').trim();
   const waitFor = (cond: () => boolean, ms: number) => {
     const end = Date.now() + ms;
-    while (Date.now() < end) { if (cond()) return true; execFileSync('sleep', ['0.05']); }
+    while (Date.now() < end) {
+      if (cond()) return true;
+      execFileSync('sleep', ['0.05']);
+    }
     return cond();
   };
   return { ns, root, fake, state, env, sh, cli, teardown, throwRoutes, waitFor };

@@ -25,7 +25,9 @@ export function freshLab(tag: string) {
   lab('teardown', ns);
   lab('setup', ns);
   const cli = (...args: string[]) => {
-    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, BUNDLE, ...args, '--state-dir', stateDir], { encoding: 'utf8' });
+    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, BUNDLE, ...args, '--state-dir', stateDir], {
+      encoding: 'utf8',
+    });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   return { ns, stateDir, cli, teardown: () => lab('teardown', ns) };

@@ -23,11 +23,15 @@ export function snapshotFromLab(dir: string, extra: Partial<ProbeResults> = {}):
 }
 
 // A deep copy with `edit` applied to one probe's data.
-export function edited<K extends keyof ProbeResults>(s: Snapshot, k: K, edit: (d: Extract<ProbeResults[K], { status: 'ok' }>['data']) => void): Snapshot {
+export function edited<K extends keyof ProbeResults>(
+  s: Snapshot,
+  k: K,
+  edit: (d: Extract<ProbeResults[K], { status: 'ok' }>['data']) => void,
+): Snapshot {
   const c = structuredClone(s);
   const r = c.probes[k];
   if (r.status !== 'ok') throw new Error(`${k} unavailable in fixture`);
-  edit(r.data as never);
+  edit(r.data);
   return c;
 }
 

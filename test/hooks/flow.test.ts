@@ -14,7 +14,8 @@ import { scratch } from '../helpers/scratch.js';
 
 const GATE = new URL('../../hooks/policy-rc.d', import.meta.url).pathname;
 const SHIPPED = new URL('../../policies', import.meta.url).pathname;
-const STREAM = `VERSION 3\nAPT::Architecture=amd64\n\n` +
+const STREAM =
+  `VERSION 3\nAPT::Architecture=amd64\n\n` +
   'tailscale 1.80.0 amd64 none < 1.82.0 amd64 none /var/cache/apt/archives/tailscale_1.82.0_amd64.deb\n' +
   'systemd 252.38-1~deb12u1 amd64 none < 252.39-1~deb12u1 amd64 none /var/cache/apt/archives/systemd_252.39-1~deb12u1_amd64.deb\n';
 
@@ -25,21 +26,35 @@ let calls: string[][];
 beforeEach(() => {
   root = scratch('ng-hooks-');
   // systemctl answers; the network tools are "missing", so probes are unavailable, never fatal.
-  const fake = fakeRun({ 'systemctl daemon-reload': '', 'systemctl restart systemd-networkd.service': '', 'systemctl restart tailscaled.service': '', 'systemctl reload nftables.service': '' });
+  const fake = fakeRun({
+    'systemctl daemon-reload': '',
+    'systemctl restart systemd-networkd.service': '',
+    'systemctl restart tailscaled.service': '',
+    'systemctl reload nftables.service': '',
+  });
   calls = fake.calls;
   let t = Date.parse('2026-11-22T10:00:00Z');
   ctx = {
-    run: fake.run, log: memoryLog(), state: join(root, 'state'),
+    run: fake.run,
+    log: memoryLog(),
+    state: join(root, 'state'),
     dirs: { run: join(root, 'run'), systemdRun: join(root, 'systemd') },
     policyDirs: { shipped: SHIPPED, admin: join(root, 'policies.d'), trustedUid: process.getuid?.() ?? 0 },
-    probe: { timeoutMs: 1000 }, now: () => new Date((t += 1000)), strict: false,
+    probe: { timeoutMs: 1000 },
+    now: () => new Date((t += 1000)),
+    strict: false,
     // These cases are about the transaction; the restore it hands over to has its own tests.
-    config: { ...defaultConfig(), restore: { ...defaultConfig().restore, auto: false } }, configErrors: [], sleep: async () => {},
+    config: { ...defaultConfig(), restore: { ...defaultConfig().restore, auto: false } },
+    configErrors: [],
+    sleep: async () => {},
   };
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-const gate = (...args: string[]) => spawnSync('sh', [GATE, ...args], { env: { ...process.env, APT_NETGUARD_RUN_DIR: ctx.dirs.run, APT_NETGUARD_ORIG_POLICY_RC_D: join(root, 'none') } }).status;
+const gate = (...args: string[]) =>
+  spawnSync('sh', [GATE, ...args], {
+    env: { ...process.env, APT_NETGUARD_RUN_DIR: ctx.dirs.run, APT_NETGUARD_ORIG_POLICY_RC_D: join(root, 'none') },
+  }).status;
 const dropInPath = () => join(root, 'systemd/systemd-networkd.service.d/50-apt-netguard.conf');
 
 describe('one dpkg run: systemd + tailscale upgraded', () => {
@@ -47,7 +62,11 @@ describe('one dpkg run: systemd + tailscale upgraded', () => {
     const opened = await preInvoke(ctx);
     expect(opened.preSnapshot).toMatch(/-pre$/);
     const armed = await preInstallPkgs(ctx, STREAM);
-    expect(armed.decisions.map((d) => `${d.unit}=${d.action}`)).toEqual(['systemd-networkd.service=guarded', 'tailscaled.service=guarded', 'nftables.service=guarded']);
+    expect(armed.decisions.map((d) => `${d.unit}=${d.action}`)).toEqual([
+      'systemd-networkd.service=guarded',
+      'tailscaled.service=guarded',
+      'nftables.service=guarded',
+    ]);
     expect(readFileSync(join(ctx.dirs.run, 'armed/tailscaled.service'), 'utf8')).toBe('guarded\n');
     expect(readFileSync(dropInPath(), 'utf8')).toContain('RefuseManualStop=yes');
     expect(calls).toContainEqual(['systemctl', 'daemon-reload']);
@@ -68,12 +87,20 @@ describe('one dpkg run: systemd + tailscale upgraded', () => {
     expect(closed?.state).toBe('closed');
     // nothing restarted before the ordered restore exists; owed, in order, and status says so
     expect(calls.filter((c) => c[0] === 'systemctl' && c[1] !== 'daemon-reload')).toEqual([]);
-    expect(loadPending(ctx.state).map((p) => `${p.step} ${p.unit}`)).toEqual(['restart systemd-networkd.service', 'restart tailscaled.service', 'reload nftables.service']);
+    expect(loadPending(ctx.state).map((p) => `${p.step} ${p.unit}`)).toEqual([
+      'restart systemd-networkd.service',
+      'restart tailscaled.service',
+      'reload nftables.service',
+    ]);
     const txn = loadClosed(ctx.state, listClosed(ctx.state).at(-1)!)!;
     expect(txn.requests.map((r) => `${r.who} ${r.action} ${r.unit} ${r.decision}`)).toEqual([
-      'policy-rc.d restart tailscaled.service guarded', 'policy-rc.d restart tailscaled.service guarded', 'needrestart restart systemd-networkd.service guarded',
+      'policy-rc.d restart tailscaled.service guarded',
+      'policy-rc.d restart tailscaled.service guarded',
+      'needrestart restart systemd-networkd.service guarded',
     ]);
-    expect(txn.notes).toContain('systemd-networkd.service: RefuseManualStop was armed; any systemctl restart from a maintainer script was refused');
+    expect(txn.notes).toContain(
+      'systemd-networkd.service: RefuseManualStop was armed; any systemctl restart from a maintainer script was refused',
+    );
     expect(existsSync(join(ctx.dirs.run, 'open'))).toBe(false);
     expect(gate('tailscaled.service', 'restart')).toBe(0); // gates open again
     expect(loadCurrent(ctx.state)).toBeNull();
@@ -106,7 +133,11 @@ describe('idempotence and crash recovery', () => {
     const { mkdirSync, writeFileSync, chmodSync } = await import('node:fs');
     mkdirSync(ctx.policyDirs.admin, { mode: 0o755 });
     chmodSync(ctx.policyDirs.admin, 0o755);
-    writeFileSync(join(ctx.policyDirs.admin, '50-defer.yaml'), 'packages:\n  - {name: tailscale, match: tailscale, on: [install], units: {tailscaled.service: defer, nftables.service: defer}, reason: maintenance window only}\n', { mode: 0o644 });
+    writeFileSync(
+      join(ctx.policyDirs.admin, '50-defer.yaml'),
+      'packages:\n  - {name: tailscale, match: tailscale, on: [install], units: {tailscaled.service: defer, nftables.service: defer}, reason: maintenance window only}\n',
+      { mode: 0o644 },
+    );
     for (let i = 0; i < 2; i++) {
       await preInvoke(ctx);
       await preInstallPkgs(ctx, STREAM);
@@ -115,17 +146,23 @@ describe('idempotence and crash recovery', () => {
     // systemd's rule still says guarded for networkd; tailscale's units are deferred by the admin
     expect(loadPending(ctx.state).map((p) => `${p.step} ${p.unit} ${p.reason}`)).toEqual([
       'restart systemd-networkd.service systemd: networkd must run the new systemd, restarted by apt-netguard so Tailscale state is restored',
-      'restart tailscaled.service tailscale: maintenance window only', 'reload nftables.service tailscale: maintenance window only',
+      'restart tailscaled.service tailscale: maintenance window only',
+      'reload nftables.service tailscale: maintenance window only',
     ]);
   });
 });
 
-describe('a request under a unit\'s default mode', () => {
+describe("a request under a unit's default mode", () => {
   it('needrestart asking for tailscaled in a run that no rule covers is owed, with who asked', async () => {
     await preInvoke(ctx);
-    await preInstallPkgs(ctx, 'VERSION 3\nAPT::Architecture=amd64\n\nlibc6 2.36-9 amd64 same < 2.36-9+deb12u13 amd64 same /x.deb\n');
+    await preInstallPkgs(
+      ctx,
+      'VERSION 3\nAPT::Architecture=amd64\n\nlibc6 2.36-9 amd64 same < 2.36-9+deb12u13 amd64 same /x.deb\n',
+    );
     expect(await needrestartHook(ctx, 'tailscaled.service')).toEqual({ recorded: 'guarded' });
     await postInvoke(ctx);
-    expect(loadPending(ctx.state)).toMatchObject([{ unit: 'tailscaled.service', step: 'restart', reason: 'needrestart asked to restart (default mode guarded)' }]);
+    expect(loadPending(ctx.state)).toMatchObject([
+      { unit: 'tailscaled.service', step: 'restart', reason: 'needrestart asked to restart (default mode guarded)' },
+    ]);
   });
 });

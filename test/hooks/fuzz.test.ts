@@ -35,7 +35,11 @@ describe('parseHookInfo on 2,000 mutated real streams', () => {
     const base = fixture('apt/bookworm-reinstall-hostname-bsdutils.v3');
     const other: unknown[] = [];
     for (const t of mutations(base, 7, 2000)) {
-      try { parseHookInfo(t); } catch (err) { if (!(err instanceof InputError)) other.push(err); }
+      try {
+        parseHookInfo(t);
+      } catch (err) {
+        if (!(err instanceof InputError)) other.push(err);
+      }
     }
     expect(other).toEqual([]);
   });
@@ -62,7 +66,14 @@ describe('hook mode with bad input exits 0 and says why [needs the build]', () =
       mkdirSync(policiesD, { mode: 0o755 });
       chmodSync(policiesD, 0o755);
       if (admin) writeFileSync(join(policiesD, '50-bad.yaml'), admin, { mode: 0o644 });
-      const env: NodeJS.ProcessEnv = { ...process.env, APT_NETGUARD_STATE_DIR: join(root, 'state'), APT_NETGUARD_RUN_DIR: join(root, 'run'), APT_NETGUARD_SYSTEMD_RUN_DIR: join(root, 'sd'), APT_NETGUARD_POLICIES_D: policiesD, APT_NETGUARD_SHIPPED_POLICIES: new URL('../../policies', import.meta.url).pathname };
+      const env: NodeJS.ProcessEnv = {
+        ...process.env,
+        APT_NETGUARD_STATE_DIR: join(root, 'state'),
+        APT_NETGUARD_RUN_DIR: join(root, 'run'),
+        APT_NETGUARD_SYSTEMD_RUN_DIR: join(root, 'sd'),
+        APT_NETGUARD_POLICIES_D: policiesD,
+        APT_NETGUARD_SHIPPED_POLICIES: new URL('../../policies', import.meta.url).pathname,
+      };
       delete env.APT_HOOK_INFO_FD;
       return spawnSync(process.execPath, [BUNDLE, 'hook', name], { input, env, encoding: 'utf8' });
     } finally {
@@ -81,7 +92,11 @@ describe('hook mode with bad input exits 0 and says why [needs the build]', () =
   });
 
   it('pre-install-pkgs with a broken admin policy: exit 0, the error logged with file:line:col', () => {
-    const r = hook('pre-install-pkgs', 'VERSION 3\n\nkmod 1 amd64 none < 2 amd64 none /k.deb\n', 'units:\n  tailscaled.service:\n    default: nope\n');
+    const r = hook(
+      'pre-install-pkgs',
+      'VERSION 3\n\nkmod 1 amd64 none < 2 amd64 none /k.deb\n',
+      'units:\n  tailscaled.service:\n    default: nope\n',
+    );
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/50-bad\.yaml:3:14: tailscaled\.service\.default: unknown mode 'nope'/);
     expect(r.stderr).toMatch(/the shipped defaults apply/);

@@ -3,19 +3,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bootContainer, buildRootfs, type Container } from '../helpers/container.js';
 import { missing } from '../helpers/requires.js';
 
-const skip = missing('container', { root: true, tools: ['debootstrap', 'systemd-nspawn', 'nsenter', 'unshare', 'setsid'] });
+const skip = missing('container', {
+  root: true,
+  tools: ['debootstrap', 'systemd-nspawn', 'nsenter', 'unshare', 'setsid'],
+});
 
 describe.skipIf(skip)('hooks in a booted bookworm container [root, container]', () => {
   let c: Container;
   const invocation = (unit: string) => c.out('systemctl', 'show', '-p', 'InvocationID', '--value', unit).trim();
   const table52 = () => c.out('ip', 'route', 'show', 'table', '52');
-  const rules = () => c.out('ip', 'rule').split('\n').filter((l) => /^52[1-7]0:/.test(l)).length;
-  const status = () => JSON.parse(c.sh('apt-netguard', 'status', '--json').stdout) as {
-    ok: boolean;
-    transaction: { requests: { who: string; unit: string; action: string; decision: string }[]; decisions: { unit: string; action: string; rule: string }[]; notes: string[] };
-    restore: { state: string; steps: { id: string; status: string }[]; trigger: { id: string } } | null;
-    pending: { unit: string }[];
-  };
+  const rules = () =>
+    c
+      .out('ip', 'rule')
+      .split('\n')
+      .filter((l) => /^52[1-7]0:/.test(l)).length;
+  const status = () =>
+    JSON.parse(c.sh('apt-netguard', 'status', '--json').stdout) as {
+      ok: boolean;
+      transaction: {
+        requests: { who: string; unit: string; action: string; decision: string }[];
+        decisions: { unit: string; action: string; rule: string }[];
+        notes: string[];
+      };
+      restore: { state: string; steps: { id: string; status: string }[]; trigger: { id: string } } | null;
+      pending: { unit: string }[];
+    };
   const steps = () => status().restore?.steps.map((x) => `${x.id}=${x.status}`);
 
   beforeAll(async () => {
@@ -39,14 +51,24 @@ describe.skipIf(skip)('hooks in a booted bookworm container [root, container]', 
     expect(table52()).toContain('throw 10.10.10.0/24');
     expect(rules()).toBe(4);
     const s = status();
-    expect(s.transaction.decisions).toContainEqual(expect.objectContaining({ unit: 'systemd-networkd.service', action: 'guarded', rule: 'systemd' }));
+    expect(s.transaction.decisions).toContainEqual(
+      expect.objectContaining({ unit: 'systemd-networkd.service', action: 'guarded', rule: 'systemd' }),
+    );
     expect(s.transaction.notes.join('\n')).toMatch(/systemd-networkd.service: RefuseManualStop was armed/);
-    expect(steps()).toEqual(['settle=done', 'restart systemd-networkd.service=done', 'settle after systemd-networkd.service=done', 'restart tailscaled.service=done', 'reload lab-firewall.service=done']);
+    expect(steps()).toEqual([
+      'settle=done',
+      'restart systemd-networkd.service=done',
+      'settle after systemd-networkd.service=done',
+      'restart tailscaled.service=done',
+      'reload lab-firewall.service=done',
+    ]);
     expect(s.restore?.state).toBe('verified');
     expect(s.pending).toEqual([]);
     expect(s.ok).toBe(true);
     expect(c.sh('test', '-e', '/run/systemd/system/systemd-networkd.service.d/50-apt-netguard.conf').status).toBe(1);
-    expect(c.out('systemctl', 'show', '-p', 'RefuseManualStop', '--value', 'systemd-networkd.service').trim()).toBe('no');
+    expect(c.out('systemctl', 'show', '-p', 'RefuseManualStop', '--value', 'systemd-networkd.service').trim()).toBe(
+      'no',
+    );
   });
 
   it('fake tailscale 1.0 -> 1.1 (postinst: deb-systemd-invoke restart): refused, then restarted by the guard with the firewall after it', () => {
@@ -58,7 +80,14 @@ describe.skipIf(skip)('hooks in a booted bookworm container [root, container]', 
     expect(apt.status, apt.out).toBe(0);
     expect(apt.out).toContain("policy-rc.d returned 101, not running 'restart tailscaled.service'");
     expect(invocation('tailscaled.service')).not.toBe(before);
-    expect(status().transaction.requests).toContainEqual(expect.objectContaining({ who: 'policy-rc.d', unit: 'tailscaled.service', action: 'restart', decision: 'guarded' }));
+    expect(status().transaction.requests).toContainEqual(
+      expect.objectContaining({
+        who: 'policy-rc.d',
+        unit: 'tailscaled.service',
+        action: 'restart',
+        decision: 'guarded',
+      }),
+    );
     expect(steps()).toEqual(['settle=done', 'restart tailscaled.service=done', 'reload lab-firewall.service=done']);
     expect(c.out('nft', 'list', 'chain', 'inet', 'filter', 'forward')).toContain('iif "tailscale0"');
   });

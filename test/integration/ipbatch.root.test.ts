@@ -12,14 +12,20 @@ const skip = missing('ipbatch', { root: true, tools: ['ip', 'nft'] });
 const ns = `ngt-batch-${process.pid}`;
 
 describe.skipIf(skip !== null)('ip -batch in a namespace [root]', () => {
-  beforeAll(() => { lab('teardown', ns); lab('setup', ns); lab('bulk', ns, '2000', '10'); });
+  beforeAll(() => {
+    lab('teardown', ns);
+    lab('setup', ns);
+    lab('bulk', ns, '2000', '10');
+  });
   afterAll(() => lab('teardown', ns));
 
   it('the links, rules and routes probes get the same text batched as alone, from three processes instead of five', async () => {
     const calls: string[] = [];
     // `ip netns exec` in front is not an ip -j dump, so only coalesceIp's own batches go through it.
     const inNs: Run = (argv, o) => (calls.push(argv.join(' ')), run(['ip', 'netns', 'exec', ns, ...argv], o));
-    const argvs = (['links', 'rules', 'routes'] as const).flatMap((n) => probes[n].probe.commands({ units: [], timeoutMs: 5000 }).map((c) => c.argv));
+    const argvs = (['links', 'rules', 'routes'] as const).flatMap((n) =>
+      probes[n].probe.commands({ units: [], timeoutMs: 5000 }).map((c) => c.argv),
+    );
     // A coalescer per call: each command alone.
     const alone = await Promise.all(argvs.map((a) => coalesceIp(inNs)(a)));
     expect(calls).toHaveLength(5);

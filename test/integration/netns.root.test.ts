@@ -5,7 +5,8 @@ import type { Finding } from '../../src/diff/index.js';
 import { missing } from '../helpers/requires.js';
 import { BUNDLE, freshLab, ifindexOf, inNs, lab } from '../helpers/netns.js';
 
-const skip = missing('netns', { root: true, tools: ['ip', 'nft'] }) ?? (existsSync(BUNDLE) ? null : 'run npm run build first');
+const skip =
+  missing('netns', { root: true, tools: ['ip', 'nft'] }) ?? (existsSync(BUNDLE) ? null : 'run npm run build first');
 
 describe.skipIf(skip !== null)('namespace lab [root]', () => {
   let current: ReturnType<typeof freshLab> | null = null;
@@ -32,7 +33,19 @@ describe.skipIf(skip !== null)('namespace lab [root]', () => {
   it('a throw route deleted from table 52', () => {
     const r = scenario('throw', (ns) => inNs(ns, ['ip', 'route', 'del', 'throw', '10.10.10.0/24', 'table', '52']));
     expect(r.code).toBe(1);
-    expect(r.findings).toEqual([{ kind: 'route-missing', severity: 'critical', family: 4, table: '52', dst: '10.10.10.0/24', type: 'throw', dev: null, gateway: null, metric: 0 }]);
+    expect(r.findings).toEqual([
+      {
+        kind: 'route-missing',
+        severity: 'critical',
+        family: 4,
+        table: '52',
+        dst: '10.10.10.0/24',
+        type: 'throw',
+        dev: null,
+        gateway: null,
+        metric: 0,
+      },
+    ]);
   });
 
   it('rules 5210-5270 deleted', () => {
@@ -41,19 +54,37 @@ describe.skipIf(skip !== null)('namespace lab [root]', () => {
       inNs(ns, ['ip', '-6', 'rule', 'del', 'pref', '5270']);
     });
     expect(r.findings.map((f) => f.kind === 'rule-missing' && `${f.family}:${f.priority}:${f.table}`)).toEqual([
-      '4:5210:main', '4:5230:default', '4:5250:unreachable', '4:5270:52', '6:5270:52',
+      '4:5210:main',
+      '4:5230:default',
+      '4:5250:unreachable',
+      '4:5270:52',
+      '6:5270:52',
     ]);
     expect(r.findings.every((f) => f.severity === 'critical')).toBe(true);
   });
 
   it('tailscale0 recreated: ifindex-changed plus stale iif/oif rules, nothing about its routes', () => {
-    const r = scenario('recreate', (ns) => { lab('ts-down', ns); lab('ts-up', ns); });
-    expect(brief(r.findings)).toEqual(['ifindex-changed', 'nft-stale-ifindex', 'nft-stale-ifindex', 'nft-stale-ifindex']);
+    const r = scenario('recreate', (ns) => {
+      lab('ts-down', ns);
+      lab('ts-up', ns);
+    });
+    expect(brief(r.findings)).toEqual([
+      'ifindex-changed',
+      'nft-stale-ifindex',
+      'nft-stale-ifindex',
+      'nft-stale-ifindex',
+    ]);
     const changed = r.findings.find((f) => f.kind === 'ifindex-changed');
     if (changed?.kind !== 'ifindex-changed') throw new Error('no ifindex-changed');
     for (const f of r.findings) {
       if (f.kind !== 'nft-stale-ifindex') continue;
-      expect(f).toMatchObject({ family: 'inet', table: 'filter', index: changed.before, ifname: 'tailscale0', shown: String(changed.before) });
+      expect(f).toMatchObject({
+        family: 'inet',
+        table: 'filter',
+        index: changed.before,
+        ifname: 'tailscale0',
+        shown: String(changed.before),
+      });
     }
   });
 
@@ -67,7 +98,9 @@ describe.skipIf(skip !== null)('namespace lab [root]', () => {
     const stale = r.findings.filter((f) => f.kind === 'nft-stale-ifindex');
     expect(stale).toHaveLength(3);
     for (const f of stale) expect(f).toMatchObject({ index: old, ifname: 'tailscale0', shown: 'tun9' });
-    expect(r.findings).toContainEqual(expect.objectContaining({ kind: 'link-missing', ifname: 'tailscale0', ifindex: old }));
+    expect(r.findings).toContainEqual(
+      expect.objectContaining({ kind: 'link-missing', ifname: 'tailscale0', ifindex: old }),
+    );
     expect(r.findings).toContainEqual(expect.objectContaining({ kind: 'link-added', ifname: 'tun9', ifindex: old }));
   });
 
@@ -76,10 +109,14 @@ describe.skipIf(skip !== null)('namespace lab [root]', () => {
     current.cli('snapshot', '--label', 'pre');
     inNs(current.ns, ['ip', 'route', 'del', 'throw', '10.10.10.0/24', 'table', '52']);
     current.cli('snapshot', '--label', 'post');
-    const ids = (JSON.parse(current.cli('list', '--json').stdout) as { snapshots: { id: string }[] }).snapshots.map((s) => s.id);
+    const ids = (JSON.parse(current.cli('list', '--json').stdout) as { snapshots: { id: string }[] }).snapshots.map(
+      (s) => s.id,
+    );
     expect(ids).toHaveLength(2);
     const d = current.cli('diff', ids[0]!, ids[1]!);
     expect(d.code).toBe(1);
-    expect(d.stdout).toBe('critical route-missing family=4 table=52 dst=10.10.10.0/24 type=throw dev=- gateway=- metric=0\n');
+    expect(d.stdout).toBe(
+      'critical route-missing family=4 table=52 dst=10.10.10.0/24 type=throw dev=- gateway=- metric=0\n',
+    );
   });
 });

@@ -9,7 +9,9 @@ import { fakeLab } from '../helpers/fakelab.js';
 import { BUNDLE } from '../helpers/netns.js';
 import { missing } from '../helpers/requires.js';
 
-const skip = missing('restore-netns', { root: true, tools: ['ip', 'nft', 'setsid'] }) ?? (existsSync(BUNDLE) ? null : 'run npm run build first');
+const skip =
+  missing('restore-netns', { root: true, tools: ['ip', 'nft', 'setsid'] }) ??
+  (existsSync(BUNDLE) ? null : 'run npm run build first');
 const THROW = 'throw 10.10.10.0/24';
 
 describe.skipIf(skip !== null)('ordered restore in a namespace [root]', () => {
@@ -45,7 +47,11 @@ describe.skipIf(skip !== null)('ordered restore in a namespace [root]', () => {
     const rec = JSON.parse(r.stdout) as RestoreRecord;
     expect(rec.state, r.stdout + r.stderr).toBe('verified');
     expect(r.code).toBe(0);
-    expect(rec.steps.map((s) => `${s.id}=${s.status}`)).toEqual(['settle=done', 'restart tailscaled.service=done', 'reload fake-firewall.service=done']);
+    expect(rec.steps.map((s) => `${s.id}=${s.status}`)).toEqual([
+      'settle=done',
+      'restart tailscaled.service=done',
+      'reload fake-firewall.service=done',
+    ]);
     // It waited out the flush (2 s from the restart) plus the quiet window, no more than needed.
     expect(Number(/settled after (\d+) ms/.exec(rec.steps[0]!.detail)![1])).toBeGreaterThanOrEqual(1500);
     expect(Date.now() - started).toBeLessThan(8000);
@@ -61,12 +67,29 @@ describe.skipIf(skip !== null)('ordered restore in a namespace [root]', () => {
   it('restart-pending runs an owed networkd restart: networkd, settle, tailscaled, firewall; pending is paid', () => {
     L = fakeLab('pending');
     writeFileSync(join(L.fake, 'flush-ms'), '1500');
-    const pending = [{ unit: 'systemd-networkd.service', mode: 'defer', step: 'restart', since: '2026-11-22T00:00:00Z', txn: 't1', reason: 'systemd upgraded' }];
-    L.sh(`mkdir -p "$APT_NETGUARD_STATE_DIR" && echo '${JSON.stringify({ schemaVersion: 1, pending })}' > "$APT_NETGUARD_STATE_DIR/pending.json"`);
+    const pending = [
+      {
+        unit: 'systemd-networkd.service',
+        mode: 'defer',
+        step: 'restart',
+        since: '2026-11-22T00:00:00Z',
+        txn: 't1',
+        reason: 'systemd upgraded',
+      },
+    ];
+    L.sh(
+      `mkdir -p "$APT_NETGUARD_STATE_DIR" && echo '${JSON.stringify({ schemaVersion: 1, pending })}' > "$APT_NETGUARD_STATE_DIR/pending.json"`,
+    );
     const r = L.cli('restart-pending', '--json');
     const rec = JSON.parse(r.stdout) as RestoreRecord;
     expect(rec.state, r.stdout + r.stderr).toBe('verified');
-    expect(rec.steps.map((s) => s.id)).toEqual(['settle', 'restart systemd-networkd.service', 'settle after systemd-networkd.service', 'restart tailscaled.service', 'reload fake-firewall.service']);
+    expect(rec.steps.map((s) => s.id)).toEqual([
+      'settle',
+      'restart systemd-networkd.service',
+      'settle after systemd-networkd.service',
+      'restart tailscaled.service',
+      'reload fake-firewall.service',
+    ]);
     expect(Number(/settled after (\d+) ms/.exec(rec.steps[2]!.detail)![1])).toBeGreaterThanOrEqual(1000);
     L.sh('sleep 0.5');
     expect(L.throwRoutes()).toBe(THROW);
@@ -75,9 +98,15 @@ describe.skipIf(skip !== null)('ordered restore in a namespace [root]', () => {
   });
 
   it('a tailscaled that cannot start: two attempts, then failed, alert command run, status 1', () => {
-    L = fakeLab('broken', `restore:\n  quiet: 0.2\n  step-timeout: 2\nalerts:\n  command: [/bin/sh, -c, 'cat > "$0"', ALERT]\n`);
+    L = fakeLab(
+      'broken',
+      `restore:\n  quiet: 0.2\n  step-timeout: 2\nalerts:\n  command: [/bin/sh, -c, 'cat > "$0"', ALERT]\n`,
+    );
     const alertFile = join(L.root, 'alert.json');
-    writeFileSync(join(L.root, 'config.yaml'), readFileSync(join(L.root, 'config.yaml'), 'utf8').replace('ALERT', alertFile));
+    writeFileSync(
+      join(L.root, 'config.yaml'),
+      readFileSync(join(L.root, 'config.yaml'), 'utf8').replace('ALERT', alertFile),
+    );
     expect(L.cli('snapshot', '--out', join(L.root, 'pre.json')).code).toBe(0);
     writeFileSync(join(L.fake, 'tailscaled.broken'), '');
     expect(() => L!.sh('systemctl restart tailscaled.service')).toThrow();
@@ -85,11 +114,20 @@ describe.skipIf(skip !== null)('ordered restore in a namespace [root]', () => {
     const rec = JSON.parse(r.stdout) as RestoreRecord;
     expect(r.code).toBe(1);
     expect(rec.state).toBe('failed');
-    expect(rec.steps.find((s) => s.id === 'restart tailscaled.service')).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(rec.steps.find((s) => s.id === 'restart tailscaled.service')).toMatchObject({
+      status: 'failed',
+      attempts: 2,
+    });
     expect(rec.steps.find((s) => s.id.startsWith('reload'))?.status ?? 'skipped').toBe('skipped');
-    const calls = readFileSync(join(L.fake, 'calls.log'), 'utf8').split('\n').filter((l) => l.endsWith('restart tailscaled.service'));
+    const calls = readFileSync(join(L.fake, 'calls.log'), 'utf8')
+      .split('\n')
+      .filter((l) => l.endsWith('restart tailscaled.service'));
     expect(calls).toHaveLength(3); // the one that broke it, then exactly 1 + retries from the guard
-    expect(JSON.parse(readFileSync(alertFile, 'utf8'))).toMatchObject({ source: 'apt-netguard', state: 'failed', verified: { ok: false } });
+    expect(JSON.parse(readFileSync(alertFile, 'utf8'))).toMatchObject({
+      source: 'apt-netguard',
+      state: 'failed',
+      verified: { ok: false },
+    });
     expect(rec.alerts).toEqual([{ target: 'command /bin/sh', ok: true, detail: 'exit 0' }]);
     expect(L.cli('status').code).toBe(1);
   });

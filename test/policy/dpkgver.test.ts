@@ -43,7 +43,9 @@ function* versions(seed: number, n: number): Generator<string> {
   const rnd = (k: number) => ((s = (s * 1103515245 + 12345) % 2 ** 31), s % k);
   const pick = (chars: string) => chars[rnd(chars.length)]!;
   for (let i = 0; i < n; i++) {
-    const parts = Array.from({ length: 1 + rnd(4) }, () => String(rnd(3) ? rnd(12) : rnd(1000)).padStart(rnd(4) === 0 ? 2 : 1, '0'));
+    const parts = Array.from({ length: 1 + rnd(4) }, () =>
+      String(rnd(3) ? rnd(12) : rnd(1000)).padStart(rnd(4) === 0 ? 2 : 1, '0'),
+    );
     let up = parts.join(pick('..+~'));
     if (rnd(3) === 0) up += pick('~+.ab') + (rnd(2) ? pick('abz~') : String(rnd(10)));
     const epoch = rnd(5) === 0 ? `${rnd(3)}:` : '';
@@ -54,16 +56,24 @@ function* versions(seed: number, n: number): Generator<string> {
 
 describe('compareDebVersions against dpkg --compare-versions [tool: dpkg]', () => {
   const skip = missing('dpkg corpus', { tools: ['dpkg', 'bash'] });
-  it.skipIf(skip)('agrees on 1,200 generated pairs', () => {
-    const all = [...versions(42, 1200)];
-    const pairs = all.map((v, i) => [v, all[(i * 7 + 3) % all.length]!] as const);
-    // One bash for the whole corpus: dpkg answers through its exit code only.
-    const script = 'while read -r a b; do if dpkg --compare-versions "$a" lt "$b"; then echo -1; elif dpkg --compare-versions "$a" eq "$b"; then echo 0; else echo 1; fi; done';
-    const r = spawnSync('bash', ['-c', script], { input: pairs.map((p) => p.join(' ')).join('\n') + '\n', encoding: 'utf8' });
-    const want = r.stdout.trim().split('\n').map(Number);
-    expect(want).toHaveLength(pairs.length);
-    const disagree = pairs.filter(([a, b], i) => sign(compareDebVersions(a, b)) !== want[i]).slice(0, 5);
-    expect(disagree).toEqual([]);
-    expect(new Set(want).size).toBe(3); // the corpus exercises lt, eq and gt
-  }, 60_000);
+  it.skipIf(skip)(
+    'agrees on 1,200 generated pairs',
+    () => {
+      const all = [...versions(42, 1200)];
+      const pairs = all.map((v, i) => [v, all[(i * 7 + 3) % all.length]!] as const);
+      // One bash for the whole corpus: dpkg answers through its exit code only.
+      const script =
+        'while read -r a b; do if dpkg --compare-versions "$a" lt "$b"; then echo -1; elif dpkg --compare-versions "$a" eq "$b"; then echo 0; else echo 1; fi; done';
+      const r = spawnSync('bash', ['-c', script], {
+        input: pairs.map((p) => p.join(' ')).join('\n') + '\n',
+        encoding: 'utf8',
+      });
+      const want = r.stdout.trim().split('\n').map(Number);
+      expect(want).toHaveLength(pairs.length);
+      const disagree = pairs.filter(([a, b], i) => sign(compareDebVersions(a, b)) !== want[i]).slice(0, 5);
+      expect(disagree).toEqual([]);
+      expect(new Set(want).size).toBe(3); // the corpus exercises lt, eq and gt
+    },
+    60_000,
+  );
 });

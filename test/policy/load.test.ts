@@ -35,11 +35,18 @@ describe('loadPolicy', () => {
 
   it('admin files apply in sorted order, a later one overriding an earlier one, with origins', () => {
     const second = admin('60-b.yaml', 'units:\n  tailscaled.service:\n    default: veto\n');
-    admin('50-a.yaml', 'units:\n  tailscaled.service:\n    default: defer\n  sshd-ts.socket:\n    after: [tailscaled.service]\n');
+    admin(
+      '50-a.yaml',
+      'units:\n  tailscaled.service:\n    default: defer\n  sshd-ts.socket:\n    after: [tailscaled.service]\n',
+    );
     admin('README', 'not yaml, ignored');
     const { policy, errors, fellBack } = loadPolicy(dirs);
     expect({ errors, fellBack }).toEqual({ errors: [], fellBack: false });
-    expect(policy.units['tailscaled.service']).toMatchObject({ default: 'veto', package: 'tailscale', from: { default: `${second}:3:5` } });
+    expect(policy.units['tailscaled.service']).toMatchObject({
+      default: 'veto',
+      package: 'tailscale',
+      from: { default: `${second}:3:5` },
+    });
     expect(policy.units['sshd-ts.socket']?.after).toEqual(['tailscaled.service']);
     expect(policy.sources.map((s) => s.split('/').pop())).toEqual(['00-defaults.yaml', '50-a.yaml', '60-b.yaml']);
   });
@@ -49,16 +56,22 @@ describe('loadPolicy', () => {
     const bad = admin('60-bad.yaml', 'units:\n  tailscaled.service:\n    default: maybe\n');
     const r = loadPolicy(dirs);
     expect(r.fellBack).toBe(true);
-    expect(r.errors).toEqual([`${bad}:3:14: tailscaled.service.default: unknown mode 'maybe' (hint: use one of allow, guarded, defer, veto)`]);
+    expect(r.errors).toEqual([
+      `${bad}:3:14: tailscaled.service.default: unknown mode 'maybe' (hint: use one of allow, guarded, defer, veto)`,
+    ]);
     expect(r.policy.units['tailscaled.service']?.default).toBe('guarded');
   });
 
   it('cross-file checks: an unknown unit in after:, and an ordering cycle', () => {
     const f = admin('50-x.yaml', 'units:\n  a.service:\n    after: [nope.service]\n');
-    expect(loadPolicy(dirs).errors).toEqual([`${f}:3:5: a.service: after names nope.service, which no file declares (hint: declare nope.service under units:, or drop it)`]);
+    expect(loadPolicy(dirs).errors).toEqual([
+      `${f}:3:5: a.service: after names nope.service, which no file declares (hint: declare nope.service under units:, or drop it)`,
+    ]);
     rmSync(f);
     admin('50-y.yaml', 'units:\n  systemd-networkd.service:\n    after: [nftables.service]\n');
-    expect(loadPolicy(dirs).errors[0]).toMatch(/ordering cycle among systemd-networkd.service, tailscaled.service, nftables.service/);
+    expect(loadPolicy(dirs).errors[0]).toMatch(
+      /ordering cycle among systemd-networkd.service, tailscaled.service, nftables.service/,
+    );
   });
 
   it('a file others can write is refused, and so is a writable directory', () => {
@@ -66,12 +79,17 @@ describe('loadPolicy', () => {
     expect(loadPolicy(dirs).errors).toEqual([`${f}: refused: writable by group or others (mode 666); chmod go-w ${f}`]);
     chmodSync(f, 0o644);
     chmodSync(dirs.admin, 0o777);
-    expect(loadPolicy(dirs)).toMatchObject({ fellBack: true, errors: [`${dirs.admin}: refused: writable by group or others (mode 777); chmod go-w ${dirs.admin}`] });
+    expect(loadPolicy(dirs)).toMatchObject({
+      fellBack: true,
+      errors: [`${dirs.admin}: refused: writable by group or others (mode 777); chmod go-w ${dirs.admin}`],
+    });
   });
 
   it.skipIf(missing('policy ownership', { root: true }))('a file not owned by root is refused [root]', () => {
     const f = admin('50-nobody.yaml', 'units: {}\n');
     chownSync(f, 65534, 65534);
-    expect(loadPolicy({ ...dirs, trustedUid: 0 }).errors).toEqual([`${f}: refused: owned by uid 65534, not root; chown root:root ${f}`]);
+    expect(loadPolicy({ ...dirs, trustedUid: 0 }).errors).toEqual([
+      `${f}: refused: owned by uid 65534, not root; chown root:root ${f}`,
+    ]);
   });
 });

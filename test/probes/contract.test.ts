@@ -11,7 +11,8 @@ describe.each(probeNames)('probe %s', (name) => {
     expect(mod.probe.name).toBe(name);
     expect(typeof mod.probe.parse).toBe('function');
     expect(typeof mod.read).toBe('function');
-    for (const c of mod.probe.commands(ctx)) expect(c.argv.every((a) => typeof a === 'string' && a.length > 0)).toBe(true);
+    for (const c of mod.probe.commands(ctx))
+      expect(c.argv.every((a) => typeof a === 'string' && a.length > 0)).toBe(true);
   });
   it('is unavailable, with the reason, when its tool is missing', async () => {
     const { run } = fakeRun({});
@@ -21,16 +22,20 @@ describe.each(probeNames)('probe %s', (name) => {
   it('is unavailable, not thrown, when the output is garbage', async () => {
     const answers = Object.fromEntries(mod.probe.commands(ctx).map((c) => [c.argv.join(' '), '<html>oops']));
     const r = await mod.read(fakeRun(answers).run, ctx);
-    if (name === 'sockets') expect(r.status).toBe('ok'); // line-oriented: garbage lines are skipped
+    if (name === 'sockets')
+      expect(r.status).toBe('ok'); // line-oriented: garbage lines are skipped
     else expect(r).toMatchObject({ status: 'unavailable', reason: expect.stringContaining('unparseable') });
   });
 });
 
 describe('probes that need systemd', () => {
-  it.each(['systemd', 'networkd'] as const)('%s is unavailable without spawning when systemd is not PID 1', async (name) => {
-    const { run, calls } = fakeRun({});
-    const r = await probes[name].read(run, { ...ctx, exists: (p) => p !== '/run/systemd/system' });
-    expect(r).toMatchObject({ status: 'unavailable', reason: 'systemd is not running (no /run/systemd/system)' });
-    expect(calls).toEqual([]);
-  });
+  it.each(['systemd', 'networkd'] as const)(
+    '%s is unavailable without spawning when systemd is not PID 1',
+    async (name) => {
+      const { run, calls } = fakeRun({});
+      const r = await probes[name].read(run, { ...ctx, exists: (p) => p !== '/run/systemd/system' });
+      expect(r).toMatchObject({ status: 'unavailable', reason: 'systemd is not running (no /run/systemd/system)' });
+      expect(calls).toEqual([]);
+    },
+  );
 });

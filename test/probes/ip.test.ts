@@ -8,7 +8,12 @@ import { fixture } from '../helpers/fixtures.js';
 describe('links.parse', () => {
   it('reads names, indexes, kinds and addresses from the namespace lab', () => {
     const { links: ls } = links.parse([fixture('bookworm-netns/ip-addr.json')]);
-    expect(ls.map((l) => [l.ifname, l.kind])).toEqual([['lo', null], ['peer0', 'veth'], ['eth0', 'veth'], ['tailscale0', 'tun']]);
+    expect(ls.map((l) => [l.ifname, l.kind])).toEqual([
+      ['lo', null],
+      ['peer0', 'veth'],
+      ['eth0', 'veth'],
+      ['tailscale0', 'tun'],
+    ]);
     const ts = ls.find((l) => l.ifname === 'tailscale0')!;
     expect(ts.ifindex).toBe(4);
     expect(ts.addresses).toEqual([
@@ -18,7 +23,9 @@ describe('links.parse', () => {
   });
   it('sees the recreated tailscale0 under a new index', () => {
     const before = links.parse([fixture('bookworm-netns/ip-addr.json')]).links.find((l) => l.ifname === 'tailscale0')!;
-    const after = links.parse([fixture('bookworm-netns-recreated/ip-addr.json')]).links.find((l) => l.ifname === 'tailscale0')!;
+    const after = links
+      .parse([fixture('bookworm-netns-recreated/ip-addr.json')])
+      .links.find((l) => l.ifname === 'tailscale0')!;
     expect(after.ifindex).toBeGreaterThan(before.ifindex);
   });
   it('parses a real host', () => {
@@ -33,7 +40,10 @@ describe('links.parse', () => {
 
 describe('rules.parse', () => {
   it("keeps tailscaled's rules with their selectors", () => {
-    const { rules: rs } = rules.parse([fixture('bookworm-netns/ip-rule4.json'), fixture('bookworm-netns/ip-rule6.json')]);
+    const { rules: rs } = rules.parse([
+      fixture('bookworm-netns/ip-rule4.json'),
+      fixture('bookworm-netns/ip-rule6.json'),
+    ]);
     expect(rs.filter((r) => r.priority >= 5200 && r.priority < 5300)).toEqual([
       { family: 4, priority: 5210, table: 'main', selector: 'fwmark=0x80000 fwmask=0xff0000' },
       { family: 4, priority: 5230, table: 'default', selector: 'fwmark=0x80000 fwmask=0xff0000' },
@@ -68,15 +78,22 @@ describe('routes.parse', () => {
     ['the throw route, no dev, gateway or protocol', '4 52', 'throw 10.10.10.0/24   0 '],
     ['a v6 metric', '6 52', 'unicast default tailscale0  1024 '],
     ['a kernel route with its protocol', '4 main', 'unicast 10.10.10.0/24 eth0  0 kernel'],
-  ])('stores %s as one line in its family and table', (_name, group, line) => expect(state.routes[group]).toContain(line));
+  ])('stores %s as one line in its family and table', (_name, group, line) =>
+    expect(state.routes[group]).toContain(line),
+  );
   it('groups in dump order, decodes every line back to what it encodes, and keys a route without its protocol', () => {
     expect(Object.keys(state.routes)).toEqual(['4 52', '4 main', '4 local', '6 52', '6 main', '6 local']);
-    for (const [g, ls] of Object.entries(state.routes)) for (const l of ls) expect(encodeRoute(decodeRoute(g, l))).toEqual([g, l]);
+    for (const [g, ls] of Object.entries(state.routes))
+      for (const l of ls) expect(encodeRoute(decodeRoute(g, l))).toEqual([g, l]);
     expect(routeKeyOf('unicast 10.10.10.0/24 eth0  0 kernel')).toBe(routeKeyOf('unicast 10.10.10.0/24 eth0  0 static'));
-    expect(routeKeyOf('unicast 10.10.10.0/24 eth0  0 kernel')).not.toBe(routeKeyOf('unicast 10.10.10.0/24 eth0  5 kernel'));
+    expect(routeKeyOf('unicast 10.10.10.0/24 eth0  0 kernel')).not.toBe(
+      routeKeyOf('unicast 10.10.10.0/24 eth0  5 kernel'),
+    );
   });
   it('parses a real host', () => {
-    const host = decodeAll(routes.parse([fixture('bookworm-host/ip-route4.json'), fixture('bookworm-host/ip-route6.json')]));
+    const host = decodeAll(
+      routes.parse([fixture('bookworm-host/ip-route4.json'), fixture('bookworm-host/ip-route6.json')]),
+    );
     expect(host.some((r) => r.table === 'local' && r.type === 'local')).toBe(true);
   });
 });

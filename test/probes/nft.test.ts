@@ -4,13 +4,23 @@ import { probe } from '../../src/probes/nft.js';
 import { fixture } from '../helpers/fixtures.js';
 
 const ifs = (file: string) =>
-  probe.parse([fixture(file)]).rules.filter((r) => r.ifMatches.length).map((r) => [r.chain, r.handle, r.ifMatches.map((m) => `${m.key}=${m.value}`).join(' ')]);
+  probe
+    .parse([fixture(file)])
+    .rules.filter((r) => r.ifMatches.length)
+    .map((r) => [r.chain, r.handle, r.ifMatches.map((m) => `${m.key}=${m.value}`).join(' ')]);
 
 describe('nft.parse', () => {
   it('reads tables, chains and rules with handles and comments', () => {
     const s = probe.parse([fixture('bookworm-netns/nft.json')]);
-    expect(s.tables).toEqual([{ family: 'inet', name: 'filter' }, { family: 'ip', name: 'nat' }]);
-    expect(s.chains.map((c) => `${c.table}/${c.name}/${c.hook}`)).toEqual(['filter/forward/forward', 'filter/input/input', 'nat/postrouting/postrouting']);
+    expect(s.tables).toEqual([
+      { family: 'inet', name: 'filter' },
+      { family: 'ip', name: 'nat' },
+    ]);
+    expect(s.chains.map((c) => `${c.table}/${c.name}/${c.hook}`)).toEqual([
+      'filter/forward/forward',
+      'filter/input/input',
+      'nat/postrouting/postrouting',
+    ]);
     expect(s.rules).toHaveLength(7);
     expect(s.rules[0]).toMatchObject({ family: 'inet', table: 'filter', chain: 'forward', comment: 'tailnet to lan' });
   });

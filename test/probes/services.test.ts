@@ -51,20 +51,36 @@ describe('networkd.parse', () => {
 
 describe('tailscale.parse', () => {
   it('reads state, own IPs, the exit node and routing prefs', () => {
-    const s = tailscale.parse([fixture('tailscale/status-running-exitnode.json'), fixture('tailscale/debug-prefs.json')]);
+    const s = tailscale.parse([
+      fixture('tailscale/status-running-exitnode.json'),
+      fixture('tailscale/debug-prefs.json'),
+    ]);
     expect(s).toEqual({
       backendState: 'Running',
       selfIPs: ['100.64.0.7', 'fd7a:115c:a1e0::7'],
       exitNode: { id: 'nEXIT22CNTRL', online: true, ips: ['100.64.0.1/32', 'fd7a:115c:a1e0::1/128'] },
-      prefs: { wantRunning: true, exitNodeID: 'nEXIT22CNTRL', exitNodeAllowLANAccess: true, advertiseRoutes: ['10.10.10.0/24', '192.168.1.10/32'] },
+      prefs: {
+        wantRunning: true,
+        exitNodeID: 'nEXIT22CNTRL',
+        exitNodeAllowLANAccess: true,
+        advertiseRoutes: ['10.10.10.0/24', '192.168.1.10/32'],
+      },
     });
   });
   it('never keeps secrets from debug prefs', () => {
-    const s = tailscale.parse([fixture('tailscale/status-running-exitnode.json'), fixture('tailscale/debug-prefs.json')]);
+    const s = tailscale.parse([
+      fixture('tailscale/status-running-exitnode.json'),
+      fixture('tailscale/debug-prefs.json'),
+    ]);
     expect(JSON.stringify(s)).not.toMatch(/privkey|nlpriv|Private/);
   });
   it('handles a stopped daemon and a client without debug prefs', () => {
-    expect(tailscale.parse([fixture('tailscale/status-stopped.json'), null])).toEqual({ backendState: 'Stopped', selfIPs: [], exitNode: null, prefs: null });
+    expect(tailscale.parse([fixture('tailscale/status-stopped.json'), null])).toEqual({
+      backendState: 'Stopped',
+      selfIPs: [],
+      exitNode: null,
+      prefs: null,
+    });
   });
 });
 
@@ -72,12 +88,20 @@ describe('sockets.parse', () => {
   it('reads the namespace listeners', () => {
     const { listeners } = sockets.parse([fixture('bookworm-netns/ss.txt')]);
     expect(listeners.map((l) => `${l.proto} ${l.address} ${l.port}`)).toEqual([
-      'udp 127.0.0.1 5353', 'udp * 41641', 'tcp 100.64.0.7 2222', 'tcp 0.0.0.0 9100', 'tcp * 8080', 'tcp fd7a:115c:a1e0::7 22',
+      'udp 127.0.0.1 5353',
+      'udp * 41641',
+      'tcp 100.64.0.7 2222',
+      'tcp 0.0.0.0 9100',
+      'tcp * 8080',
+      'tcp fd7a:115c:a1e0::7 22',
     ]);
     expect(listeners.every((l) => l.process === 'node')).toBe(true);
   });
   it.each([
-    ['tcp LISTEN 0 128 10.10.10.1%eth0:53 0.0.0.0:* users:(("python3",pid=1,fd=6))', { address: '10.10.10.1', port: 53, iface: 'eth0' }],
+    [
+      'tcp LISTEN 0 128 10.10.10.1%eth0:53 0.0.0.0:* users:(("python3",pid=1,fd=6))',
+      { address: '10.10.10.1', port: 53, iface: 'eth0' },
+    ],
     ['tcp LISTEN 0 128 [::]:8080 [::]:* users:(("python3",pid=1,fd=4))', { address: '::', port: 8080, iface: null }],
     ['udp UNCONN 0 0 [::1]:41641 [::]:*', { address: '::1', port: 41641, process: null }],
   ])('%s', (line, want) => {

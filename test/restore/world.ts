@@ -21,14 +21,23 @@ export function fakeSystemd(units: Record<string, FakeUnit>) {
     if (verb === 'show') {
       for (const id of rest) {
         const x = units[id];
-        if (x?.diesAfterReads !== undefined && x.state === 'active' && --x.diesAfterReads < 0) { x.state = 'failed'; delete x.diesAfterReads; }
+        if (x?.diesAfterReads !== undefined && x.state === 'active' && --x.diesAfterReads < 0) {
+          x.state = 'failed';
+          delete x.diesAfterReads;
+        }
       }
       const ids = rest.includes('--') ? rest.slice(rest.indexOf('--') + 1) : [name];
       if (rest.includes('--value')) return { stdout: `${u?.state ?? 'inactive'}\n`, stderr: '' };
-      return { stdout: ids.map((id) => `Id=${id}\nActiveState=${units[id]?.state ?? 'inactive'}\nSubState=x\n`).join('\n'), stderr: '' };
+      return {
+        stdout: ids.map((id) => `Id=${id}\nActiveState=${units[id]?.state ?? 'inactive'}\nSubState=x\n`).join('\n'),
+        stderr: '',
+      };
     }
     if (!u) throw new ExecError(argv, `exit 5: Unit ${name} not found.`, 5, '');
-    if (verb === 'reset-failed') { u.state = 'inactive'; return { stdout: '', stderr: '' }; }
+    if (verb === 'reset-failed') {
+      u.state = 'inactive';
+      return { stdout: '', stderr: '' };
+    }
     if (verb === 'restart' || verb === 'reload-or-restart') {
       if ((u.failStarts ?? 0) > 0) {
         u.failStarts = (u.failStarts ?? 0) - 1;

@@ -13,7 +13,10 @@ import { diff } from '../../src/diff/index.js';
 import { decodeAll, type Route } from '../../src/probes/routes.js';
 
 const tmp = () => scratch('ng-store-');
-const snap = (i: number) => ({ ...snapshotFromLab('bookworm-netns'), id: makeId(new Date(Date.UTC(2026, 0, 1, 0, 0, i)), i % 2 ? 'pre' : null) });
+const snap = (i: number) => ({
+  ...snapshotFromLab('bookworm-netns'),
+  id: makeId(new Date(Date.UTC(2026, 0, 1, 0, 0, i)), i % 2 ? 'pre' : null),
+});
 
 describe('snapshot store', () => {
   it('saves, lists oldest first, and round-trips', async () => {
@@ -50,9 +53,15 @@ describe('snapshot store', () => {
   it('serialises writers on the state-dir lock', async () => {
     const dir = tmp();
     const order: string[] = [];
-    const slow = withLock(dir, async () => { order.push('a-in'); await new Promise((r) => setTimeout(r, 300)); order.push('a-out'); });
+    const slow = withLock(dir, async () => {
+      order.push('a-in');
+      await new Promise((r) => setTimeout(r, 300));
+      order.push('a-out');
+    });
     await new Promise((r) => setTimeout(r, 50));
-    await withLock(dir, () => { order.push('b'); });
+    await withLock(dir, () => {
+      order.push('b');
+    });
     await slow;
     expect(order).toEqual(['a-in', 'a-out', 'b']);
     expect(existsSync(join(dir, '.lock'))).toBe(false);
@@ -61,7 +70,11 @@ describe('snapshot store', () => {
   it.each([
     ['missing file', (d: string) => join(d, 'nope.json'), /cannot read snapshot/],
     ['not JSON', (d: string) => (writeFileSync(join(d, 'x.json'), 'garbage'), join(d, 'x.json')), /not JSON/],
-    ['wrong schema', (d: string) => (writeFileSync(join(d, 'y.json'), '{"schemaVersion":9}'), join(d, 'y.json')), /schemaVersion 9/],
+    [
+      'wrong schema',
+      (d: string) => (writeFileSync(join(d, 'y.json'), '{"schemaVersion":9}'), join(d, 'y.json')),
+      /schemaVersion 9/,
+    ],
   ])('%s is an input error', (_n, make, msg) => {
     const d = tmp();
     expect(() => loadSnapshot(make(d))).toThrow(InputError);
@@ -71,13 +84,17 @@ describe('snapshot store', () => {
   // A guard that upgrades itself diffs the old version's pre-upgrade snapshot against its own.
   it('loads a schema-1 snapshot written by the previous version: routes become lines, and it diffs clean against schema 2', () => {
     const v1Text = fixture('snapshots/v1-netns.json');
-    const v1Routes = (JSON.parse(v1Text) as { probes: { routes: { data: { routes: Route[] } } } }).probes.routes.data.routes;
+    const v1Routes = (JSON.parse(v1Text) as { probes: { routes: { data: { routes: Route[] } } } }).probes.routes.data
+      .routes;
     expect(typeof v1Routes[0]).toBe('object');
     const v1 = loadSnapshot(new URL('../fixtures/snapshots/v1-netns.json', import.meta.url).pathname);
     const v2 = loadSnapshot(new URL('../fixtures/snapshots/v2-netns.json', import.meta.url).pathname);
     expect(v1.schemaVersion).toBe(2);
     expect(v1.probes.routes.status === 'ok' && decodeAll(v1.probes.routes.data)).toEqual(v1Routes);
-    expect(v1.probes.routes).toMatchObject({ status: 'ok', data: v2.probes.routes.status === 'ok' ? v2.probes.routes.data : null });
+    expect(v1.probes.routes).toMatchObject({
+      status: 'ok',
+      data: v2.probes.routes.status === 'ok' ? v2.probes.routes.data : null,
+    });
     expect(diff(v1, v2)).toEqual([]);
   });
 

@@ -8,7 +8,10 @@ createServer((req, res) => {
   let body = '';
   req.on('data', (c) => (body += c));
   req.on('end', () => {
-    appendFileSync(file, `${JSON.stringify({ path: req.url, auth: req.headers.authorization ?? null, body: JSON.parse(body) })}\n`);
+    appendFileSync(
+      file,
+      `${JSON.stringify({ path: req.url, auth: req.headers.authorization ?? null, body: JSON.parse(body) })}\n`,
+    );
     res.writeHead(204).end();
   });
 }).listen(Number(port), '127.0.0.1');
