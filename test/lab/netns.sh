@@ -38,6 +38,14 @@ setup)
   "${X[@]}" ip rule add pref 5270 table 52
   "${X[@]}" ip -6 rule add pref 5270 table 52
   "${X[@]}" nft -f "$here/ruleset.nft"
+  # NOTE: the kernel gives the veths their IPv6 link-local addresses (and the local and multicast
+  # routes with them) only once linkwatch reports carrier, which it defers by up to a second; under
+  # load a snapshot taken right after setup missed them, and a later diff saw them appear (CI).
+  for _ in $(seq 100); do
+    ll=$("${X[@]}" ip -6 -o addr show scope link)
+    case $ll in *eth0*peer0* | *peer0*eth0*) [ -z "$("${X[@]}" ip -6 addr show tentative)" ] && break ;; esac
+    sleep 0.05
+  done
   ;;
 ts-down) "${X[@]}" ip link del tailscale0 ;;
 ts-up) ts_up ;;
