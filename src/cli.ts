@@ -1,8 +1,9 @@
 // Entry point: dispatch to a subcommand; the one top-level catch maps errors to exit codes.
 import { out } from './stdout.js';
+import { VERSION, settings } from './context.js';
 import { EXIT, NetguardError, messageOf } from './errors.js';
 
-export const VERSION = process.env.APT_NETGUARD_BUILD_VERSION ?? 'dev';
+export { VERSION };
 
 const USAGE = `Usage: apt-netguard <command> [options]
 
@@ -100,7 +101,7 @@ export async function runCli(argv: string[]): Promise<void> {
     code = err instanceof NetguardError ? err.exitCode : EXIT.runtime;
     const prefix = err instanceof NetguardError ? '' : 'internal error: ';
     process.stderr.write(`apt-netguard: ${prefix}${messageOf(err)}\n`);
-    if (process.env.APT_NETGUARD_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    if (settings().debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   }
   process.exitCode = code;
 }

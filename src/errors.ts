@@ -18,13 +18,16 @@ export class InputError extends NetguardError {
 // The state dir could not be locked or written.
 export class StateError extends NetguardError {}
 
-// A spawned command failed; keeps what is needed to explain why.
+// A spawned command failed; keeps what is needed to explain why (as renovate's exec error does).
+// `exitCode` (inherited) is the program's own exit code for this error; `childExitCode` is the child's.
 export class ExecError extends NetguardError {
   constructor(
     readonly argv: readonly string[],
     readonly reason: string,
-    readonly exitCode_: number | null,
+    readonly childExitCode: number | null,
     readonly stderr: string,
+    readonly signal: string | null = null,
+    readonly stdout: string = '',
   ) {
     super(`${argv.join(' ')}: ${reason}`);
   }

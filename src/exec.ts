@@ -5,7 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { ExecError } from './errors.js';
-import { coalesceIp } from './ipbatch.js';
 
 export interface RunOptions {
   timeoutMs?: number;
@@ -34,12 +33,11 @@ function outFile(): string {
   return join(outDir, `${process.pid}-${seq++}.out`);
 }
 
-// PATH plus the sbin dirs (a non-root PATH lacks them, and ip/nft live there); cached per process.
-const found = new Map<string, string | null>();
-export function which(file: string): string | null {
+// The search path (PATH, handed in by context.ts) plus the sbin dirs: a non-root PATH lacks them,
+// and ip and nft live there.
+export function which(file: string, searchPath: string): string | null {
   if (file.includes('/')) return file;
-  if (found.has(file)) return found.get(file)!;
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin', '/sbin', '/bin'].filter(Boolean);
+  const dirs = [...searchPath.split(':'), '/usr/sbin', '/usr/bin', '/sbin', '/bin'].filter(Boolean);
   let hit: string | null = null;
   for (const dir of dirs) {
     const p = join(dir, file);
@@ -53,16 +51,30 @@ export function which(file: string): string | null {
       // not here
     }
   }
-  found.set(file, hit);
   return hit;
 }
 
-// Resolves with stdout/stderr on exit 0; rejects with ExecError otherwise (missing tool, non-zero, timeout).
-const spawnRun: Run = async (argv, opts = {}) => {
+// A Run that spawns, resolving names on `searchPath` (cached per name). Its promise resolves with
+// stdout/stderr on exit 0, and rejects with ExecError otherwise (missing tool, non-zero, timeout).
+// context.ts wraps it so that `ip -j` dumps asked for together share one process (ipbatch.ts).
+export function spawner(searchPath: string): Run {
+  const found = new Map<string, string | null>();
+  const lookup = (name: string) => {
+    if (!found.has(name)) found.set(name, which(name, searchPath));
+    return found.get(name)!;
+  };
+  return (argv, opts) => spawnRun(lookup, argv, opts);
+}
+
+async function spawnRun(
+  lookup: (name: string) => string | null,
+  argv: readonly string[],
+  opts: RunOptions = {},
+): Promise<RunResult> {
   const [name, ...args] = argv;
   if (!name) throw new ExecError(argv, 'empty command', null, '');
   // A missing tool is common (no tailscale here); a stat is cheaper than a fork that fails.
-  const file = which(name);
+  const file = lookup(name);
   if (!file) throw new ExecError(argv, 'command not found', null, '');
   const timeout = opts.forMs ?? opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   // Children write stdout to a file, not a pipe: `ip -j route` on 50k routes emits 4 KiB writes,
@@ -90,11 +102,9 @@ const spawnRun: Run = async (argv, opts = {}) => {
   rmSync(path, { force: true });
   const stderr = String(r.stderr ?? '');
   if ((r.exitCode === 0 && !r.failed) || (opts.forMs !== undefined && r.timedOut)) return { stdout, stderr };
-  throw new ExecError(argv, reasonOf(r, timeout, stderr.trim()), r.exitCode ?? null, stderr);
-};
-
-// What everything else gets: `ip -j` dumps asked for together share one process (ipbatch.ts).
-export const run: Run = coalesceIp(spawnRun);
+  const signal = typeof r.signal === 'string' ? r.signal : null;
+  throw new ExecError(argv, reasonOf(r, timeout, stderr.trim()), r.exitCode ?? null, stderr, signal, stdout);
+}
 
 function reasonOf(
   r: { timedOut: boolean; code?: string; signal?: string; exitCode?: number },

@@ -22,8 +22,9 @@ export function syslogLines(jsonLines: readonly string[]): string {
 }
 
 // One logger(1) for a hook's lines (bsdutils is Essential). Never throws: the journal is a copy.
+// The caller asks only when the context says so (APT_NETGUARD_JOURNAL=0 turns it off).
 export async function toJournal(run: Run, jsonLines: readonly string[], socket = '/dev/log'): Promise<void> {
-  if (!jsonLines.length || !existsSync(socket) || process.env.APT_NETGUARD_JOURNAL === '0') return;
+  if (!jsonLines.length || !existsSync(socket)) return;
   // NOTE: logger(1) cuts messages at 1 KiB by default (--size); a restore summary can be longer.
   await run(['logger', '-t', 'apt-netguard', `--id=${process.pid}`, '--prio-prefix', '--size', '16384', '-u', socket], {
     input: syslogLines(jsonLines),

@@ -6,7 +6,8 @@ export type Log = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 
 // Synchronous: a hook may exit right after logging, and must not lose the line that says why.
 // With `keep`, each line is also appended to it (hooks copy them to the journal at the end).
-export function makeLog(fd = 2, level = process.env.APT_NETGUARD_LOG_LEVEL ?? 'info', keep?: string[]): Log {
+// `level` is the context's (APT_NETGUARD_LOG_LEVEL, else the entry point's default).
+export function makeLog(fd: number, level: string, keep?: string[]): Log {
   const dest = pino.destination({ fd, sync: true });
   const out = keep
     ? pino.multistream([

@@ -1,7 +1,9 @@
-// exec.run against real processes: the one place that spawns.
+// exec's spawner against real processes: the one place that spawns.
 import { describe, expect, it } from 'vitest';
-import { run, which } from '../src/exec.js';
+import { spawner, which } from '../src/exec.js';
 import { ExecError } from '../src/errors.js';
+
+const run = spawner(process.env.PATH ?? '');
 
 describe('exec.run', () => {
   it('returns stdout written to its file, byte for byte', async () => {
@@ -36,12 +38,6 @@ describe('exec.run', () => {
     expect((err as ExecError).reason).toBe('exit 2: bad');
   });
   it('finds sbin tools even when PATH lacks sbin', () => {
-    const saved = process.env.PATH;
-    process.env.PATH = '/nonexistent';
-    try {
-      expect(which('sh')).toMatch(/^\/(usr\/)?bin\/sh$/);
-    } finally {
-      process.env.PATH = saved;
-    }
+    expect(which('sh', '/nonexistent')).toMatch(/^\/(usr\/)?bin\/sh$/);
   });
 });

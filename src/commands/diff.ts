@@ -1,11 +1,11 @@
 // `apt-netguard diff A B` and `diff --since-last`: findings between two snapshots.
 import { out } from '../stdout.js';
 import { EXIT, UsageError } from '../errors.js';
-import { diff } from '../diff/index.js';
-import { findingLine } from '../format.js';
+import { diff, findingLine } from '../diff/index.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { loadSnapshot, resolveRef } from '../snapshot/store.js';
-import { COMMON, PROBE_FLAGS, parse, probeContext, stateDirOf } from './options.js';
+import { makeRun } from '../context.js';
+import { COMMON, PROBE_FLAGS, parse, probeContext, settingsOf } from './options.js';
 
 export const help = `Usage: apt-netguard diff A B [--json]
        apt-netguard diff --since-last [--json]
@@ -27,7 +27,8 @@ Exit status: 0 no findings, 1 findings, 2 usage or input error.
 export async function diffCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, { ...COMMON, ...PROBE_FLAGS, 'since-last': { type: 'boolean' } });
   if (v.help) return (out(help), 0);
-  const dir = stateDirOf(v);
+  const s = settingsOf(v, { timeoutMs: 10_000 });
+  const dir = s.stateDir;
   let refs: [string, string] | null = null;
   if (v['since-last']) {
     if (positionals.length) throw new UsageError('diff --since-last takes no snapshot arguments');
@@ -36,7 +37,7 @@ export async function diffCommand(args: string[]): Promise<number> {
   const a = loadSnapshot(resolveRef(dir, refs ? refs[0] : 'latest'));
   const b = refs
     ? loadSnapshot(resolveRef(dir, refs[1]))
-    : await takeSnapshot((await import('../exec.js')).run, probeContext(v), 'live');
+    : await takeSnapshot(await makeRun(s), probeContext(v, s), 'live');
   const findings = diff(a, b);
   if (v.json) out(`${JSON.stringify({ findings })}\n`);
   else out(findings.length ? `${findings.map(findingLine).join('\n')}\n` : 'no findings\n');

@@ -1,6 +1,7 @@
 // `apt-netguard hook <name>`: the entry point apt, needrestart and the shims call. Fails open.
 import { out } from '../stdout.js';
 import { readFileSync } from 'node:fs';
+import type { AppContext, Settings } from '../context.js';
 import { UsageError, messageOf } from '../errors.js';
 
 export const help = `Usage: apt-netguard hook NAME [ARGS]
@@ -27,29 +28,25 @@ export const STRICT_FAILURE = 100;
 export async function hookCommand(args: string[]): Promise<number> {
   const [name, ...rest] = args;
   if (!name || name === '-h' || name === '--help') return (out(help), name ? 0 : 2);
-  const [{ makeLog }, { run }, { hookContext }] = await Promise.all([
-    import('../log.js'),
-    import('../exec.js'),
-    import('../hooks/context.js'),
-  ]);
+  const [{ makeLog }, { appContext, settings }] = await Promise.all([import('../log.js'), import('../context.js')]);
+  const s = settings();
   const lines: string[] = [];
-  const log = makeLog(2, undefined, lines);
-  const ctx = hookContext(run, log);
+  const log = makeLog(2, s.logLevel, lines);
+  const ctx = await appContext(s, log);
   try {
-    return await guarded(name, rest, ctx);
+    return await guarded(name, rest, ctx, s);
   } finally {
-    await (await import('../journald.js')).toJournal(run, lines);
+    if (s.journal) await (await import('../journald.js')).toJournal(ctx.run, lines);
   }
 }
 
-async function guarded(name: string, rest: string[], ctx: import('../hooks/context.js').HookContext): Promise<number> {
+async function guarded(name: string, rest: string[], ctx: AppContext, s: Settings): Promise<number> {
   const { log } = ctx;
-  if (process.env.APT_NETGUARD_DISABLE === '1')
-    return (log.info({ hook: name }, 'disabled by APT_NETGUARD_DISABLE'), 0);
+  if (s.disabled) return (log.info({ hook: name }, 'disabled by APT_NETGUARD_DISABLE'), 0);
   for (const e of ctx.configErrors) log.error({ hook: name, problem: e }, 'config error; the defaults apply');
   const started = performance.now();
   try {
-    await dispatch(name, rest, ctx);
+    await dispatch(name, rest, ctx, s);
     log.debug({ hook: name, ms: Math.round(performance.now() - started) }, 'hook done');
     return 0;
   } catch (err) {
@@ -62,22 +59,21 @@ async function guarded(name: string, rest: string[], ctx: import('../hooks/conte
   }
 }
 
-async function dispatch(name: string, rest: string[], ctx: import('../hooks/context.js').HookContext): Promise<void> {
+async function dispatch(name: string, rest: string[], ctx: AppContext, s: Settings): Promise<void> {
   switch (name) {
     case 'pre-invoke':
-      return void (await (await import('../hooks/open.js')).preInvoke(ctx));
+      return void (await (await import('../lifecycle/open.js')).preInvoke(ctx));
     case 'pre-install-pkgs': {
-      const fd = process.env.APT_HOOK_INFO_FD;
-      const stream = readFileSync(fd && /^\d+$/.test(fd) ? Number(fd) : 0, 'utf8');
-      return void (await (await import('../hooks/open.js')).preInstallPkgs(ctx, stream));
+      const stream = readFileSync(s.hookInfoFd, 'utf8');
+      return void (await (await import('../lifecycle/open.js')).preInstallPkgs(ctx, stream));
     }
     case 'post-dpkg':
-      return (await import('../hooks/close.js')).postDpkg(ctx);
+      return (await import('../lifecycle/close.js')).postDpkg(ctx);
     case 'post-invoke':
-      return void (await (await import('../hooks/close.js')).postInvoke(ctx));
+      return void (await (await import('../lifecycle/close.js')).postInvoke(ctx));
     case 'needrestart': {
       if (!rest[0]) throw new UsageError('hook needrestart wants the unit name');
-      return void (await (await import('../hooks/needrestart.js')).needrestartHook(ctx, rest[0]));
+      return void (await (await import('../lifecycle/needrestart.js')).needrestartHook(ctx, rest[0]));
     }
     default:
       throw new UsageError(`unknown hook '${name}'`);

@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { listSnapshotIds, snapshotsDir } from '../snapshot/store.js';
-import { COMMON, parse, stateDirOf } from './options.js';
+import { COMMON, parse, settingsOf } from './options.js';
 
 export const help = `Usage: apt-netguard list [--json]
 
@@ -16,7 +16,7 @@ export async function listCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, COMMON);
   if (v.help) return (out(help), 0);
   if (positionals.length) throw new UsageError('list takes no arguments');
-  const dir = stateDirOf(v);
+  const dir = settingsOf(v).stateDir;
   const rows = listSnapshotIds(dir).map((id) => {
     const path = join(snapshotsDir(dir), `${id}.json`);
     return { id, path, bytes: statSync(path, { throwIfNoEntry: false })?.size ?? 0 };

@@ -4,8 +4,7 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { changesByPackage, parseHookInfo } from '../apt/hookinfo.js';
 import { decide, type PlanDecisions } from '../policy/decide.js';
-import { COMMON, parse } from './options.js';
-import { policyDirsOf, POLICY_FLAGS } from './policyflags.js';
+import { COMMON, POLICY_FLAGS, parse, settingsOf } from './options.js';
 import { loadPolicy } from '../policy/load.js';
 
 export const help = `Usage: apt-netguard plan [--json] < STREAM
@@ -26,7 +25,7 @@ export async function planCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, { ...COMMON, ...POLICY_FLAGS });
   if (v.help) return (out(help), 0);
   if (positionals.length) throw new UsageError('plan reads the stream on stdin and takes no arguments');
-  const loaded = loadPolicy(policyDirsOf(v));
+  const loaded = loadPolicy(settingsOf(v).policyDirs);
   for (const e of loaded.errors) process.stderr.write(`apt-netguard: policy: ${e}\n`);
   if (loaded.fellBack) process.stderr.write('apt-netguard: policy: using the shipped defaults only\n');
   const plan = decide(loaded.policy, changesByPackage(parseHookInfo(readFileSync(0, 'utf8'))));

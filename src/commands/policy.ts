@@ -3,8 +3,7 @@ import { out } from '../stdout.js';
 import { InputError, UsageError } from '../errors.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/model.js';
-import { COMMON, parse } from './options.js';
-import { policyDirsOf, POLICY_FLAGS } from './policyflags.js';
+import { COMMON, POLICY_FLAGS, parse, settingsOf } from './options.js';
 
 export const help = `Usage: apt-netguard policy check | show [--json]
 
@@ -24,7 +23,7 @@ export async function policyCommand(args: string[]): Promise<number> {
   const [sub, ...extra] = positionals;
   if ((sub !== 'check' && sub !== 'show') || extra.length)
     throw new UsageError("policy wants 'check' or 'show'; see 'apt-netguard policy --help'");
-  const loaded = loadPolicy(policyDirsOf(v));
+  const loaded = loadPolicy(settingsOf(v).policyDirs);
   if (sub === 'show') {
     for (const e of loaded.errors) process.stderr.write(`apt-netguard: policy: ${e}\n`);
     out(

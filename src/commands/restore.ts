@@ -1,9 +1,8 @@
 // `apt-netguard restore` and `apt-netguard restart-pending`: the ordered restore, by hand or from a timer.
 import { out } from '../stdout.js';
-import { resolve } from 'node:path';
-import { EXIT, InputError, UsageError } from '../errors.js';
-import { COMMON, parse, stateDirOf } from './options.js';
-import { policyDirsOf, POLICY_FLAGS } from './policyflags.js';
+import { EXIT, UsageError } from '../errors.js';
+import type { RestoreRecord } from '../restore/model.js';
+import { COMMON, POLICY_FLAGS, parse, settingsOf } from './options.js';
 
 export const help = `Usage: apt-netguard restore [--dry-run] [--json] [--since SNAPSHOT]
 
@@ -42,33 +41,27 @@ const FLAGS = { ...COMMON, ...POLICY_FLAGS, 'dry-run': { type: 'boolean' }, sinc
 async function setup(args: string[]) {
   const { values: v, positionals } = parse(args, FLAGS);
   if (positionals.length) throw new UsageError('no arguments expected; see --help');
-  const [{ makeLog }, { run }, { hookContext }] = await Promise.all([
-    import('../log.js'),
-    import('../exec.js'),
-    import('../hooks/context.js'),
-  ]);
+  const [{ makeLog }, { appContext }] = await Promise.all([import('../log.js'), import('../context.js')]);
+  const s = settingsOf(v, { logLevel: 'warn' });
   // Progress goes to stderr as JSON lines (journald-friendly); the result to stdout.
-  const ctx = {
-    ...hookContext(run, makeLog(2, process.env.APT_NETGUARD_LOG_LEVEL ?? 'warn')),
-    state: stateDirOf(v),
-    policyDirs: policyDirsOf(v),
-  };
+  const ctx = await appContext(s, makeLog(2, s.logLevel));
   for (const e of ctx.configErrors) process.stderr.write(`apt-netguard: config: ${e}\n`);
   const print = (x: unknown, text: string) => out(v.json ? `${JSON.stringify(x)}\n` : text);
   return { v, ctx, print };
 }
 
+const outcome = (rec: RestoreRecord) => (rec.state === 'verified' ? EXIT.ok : EXIT.findings);
+
 export async function restoreCommand(args: string[]): Promise<number> {
   if (args.includes('-h') || args.includes('--help')) return (out(help), 0);
   const { v, ctx, print } = await setup(args);
-  const [runMod, journal, store, txns, fmt] = await Promise.all([
+  const [runMod, records, requests, fmt] = await Promise.all([
     import('../restore/run.js'),
-    import('../restore/journal.js'),
-    import('../snapshot/store.js'),
-    import('../txn/store.js'),
+    import('../restore/records.js'),
+    import('../restore/requests.js'),
     import('../restore/format.js'),
   ]);
-  const killed = journal.loadRunning(ctx.state);
+  const killed = records.loadRunning(ctx.state);
   if (killed) {
     if (v['dry-run'])
       return (
@@ -76,53 +69,28 @@ export async function restoreCommand(args: string[]): Promise<number> {
         EXIT.findings
       );
     const rec = (await runMod.resumeKilled(ctx))!;
-    return (print(rec, fmt.formatRecord(rec)), rec.state === 'verified' ? EXIT.ok : EXIT.findings);
+    return (print(rec, fmt.formatRecord(rec)), outcome(rec));
   }
-  let ref = v.since;
-  if (!ref) {
-    const last =
-      txns.loadCurrent(ctx.state) ??
-      txns
-        .listClosed(ctx.state)
-        .map((id) => txns.loadClosed(ctx.state, id))
-        .reverse()
-        .find((t) => t?.preSnapshot);
-    if (!last?.preSnapshot)
-      throw new InputError(
-        `no transaction with a snapshot in ${ctx.state}; give --since SNAPSHOT (see apt-netguard list)`,
-      );
-    ref = last.preSnapshot;
-  }
-  const baselinePath = resolve(store.resolveRef(ctx.state, ref));
-  const baseline = store.loadSnapshot(baselinePath);
-  const req = {
-    trigger: { kind: 'manual' as const, id: baseline.id },
-    automatic: false,
-    baseline,
-    baselinePath,
-    modes: ['guarded' as const],
-  };
+  const req = requests.manual(ctx.state, v.since);
+  const { id } = req.baseline;
   if (v['dry-run']) {
     const rec = await runMod.prepare(ctx, req);
-    const text =
-      rec.plan.steps.length || rec.plan.unresolved.length
-        ? `against ${baseline.id}:\n${rec.findings.map((f) => `  found: ${f}\n`).join('')}plan:\n${fmt.formatPlanSteps(rec.plan).join('\n')}\n`
-        : `nothing to restore against ${baseline.id}\n`;
+    const todo = rec.plan.steps.length || rec.plan.unresolved.length;
+    const found = rec.findings.map((f) => `  found: ${f}\n`).join('');
+    const text = todo
+      ? `against ${id}:\n${found}plan:\n${fmt.formatPlanSteps(rec.plan).join('\n')}\n`
+      : `nothing to restore against ${id}\n`;
     return (
-      print({ baseline: baseline.id, findings: rec.findings, owed: rec.owed, plan: rec.plan }, text),
-      rec.plan.steps.length || rec.plan.unresolved.length ? EXIT.findings : EXIT.ok
+      print({ baseline: id, findings: rec.findings, owed: rec.owed, plan: rec.plan }, text),
+      todo ? EXIT.findings : EXIT.ok
     );
   }
   const rec = await runMod.restore(ctx, req);
-  if (!rec)
-    return (
-      print(
-        { state: 'nothing-to-do', baseline: baseline.id },
-        `nothing to restore: no losses against ${baseline.id} and no guarded restarts owed\n`,
-      ),
-      EXIT.ok
-    );
-  return (print(rec, fmt.formatRecord(rec)), rec.state === 'verified' ? EXIT.ok : EXIT.findings);
+  if (!rec) {
+    const text = `nothing to restore: no losses against ${id} and no guarded restarts owed\n`;
+    return (print({ state: 'nothing-to-do', baseline: id }, text), EXIT.ok);
+  }
+  return (print(rec, fmt.formatRecord(rec)), outcome(rec));
 }
 
 export async function restartPendingCommand(args: string[]): Promise<number> {
@@ -130,31 +98,23 @@ export async function restartPendingCommand(args: string[]): Promise<number> {
   const { v, ctx, print } = await setup(args);
   if (v.since)
     throw new UsageError('restart-pending verifies against a snapshot it takes itself; --since is for restore');
-  const [runMod, store, take, txns, fmt] = await Promise.all([
+  const [runMod, store, requests, txns, fmt, { loadPolicy }] = await Promise.all([
     import('../restore/run.js'),
     import('../snapshot/store.js'),
-    import('../snapshot/take.js'),
+    import('../restore/requests.js'),
     import('../txn/store.js'),
     import('../restore/format.js'),
+    import('../policy/load.js'),
   ]);
   if (!txns.loadPending(ctx.state).length) return (print({ state: 'nothing-to-do' }, 'no restarts owed\n'), EXIT.ok);
   await runMod.resumeKilled(ctx);
-  const units = Object.keys((await import('../policy/load.js')).loadPolicy(ctx.policyDirs).policy.units);
-  const baseline = await take.takeSnapshot(ctx.run, { ...ctx.probe, units }, 'baseline', ctx.now());
-  const req = {
-    trigger: { kind: 'pending' as const, id: baseline.id },
-    automatic: false,
-    baseline,
-    baselinePath: '',
-    modes: ['guarded' as const, 'defer' as const],
-    live: baseline,
-  };
+  const req = await requests.owedNow(ctx, loadPolicy(ctx.policyDirs).policy);
   if (v['dry-run']) {
     const rec = await runMod.prepare(ctx, req);
     return (print({ owed: rec.owed, plan: rec.plan }, `plan:\n${fmt.formatPlanSteps(rec.plan).join('\n')}\n`), EXIT.ok);
   }
-  req.baselinePath = await store.saveSnapshot(ctx.state, baseline);
+  req.baselinePath = await store.saveSnapshot(ctx.state, req.baseline);
   const rec = await runMod.restore(ctx, req);
   if (!rec) return (print({ state: 'nothing-to-do' }, 'no restarts owed\n'), EXIT.ok);
-  return (print(rec, fmt.formatRecord(rec)), rec.state === 'verified' ? EXIT.ok : EXIT.findings);
+  return (print(rec, fmt.formatRecord(rec)), outcome(rec));
 }

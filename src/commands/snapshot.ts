@@ -3,9 +3,11 @@ import { out } from '../stdout.js';
 import { UsageError } from '../errors.js';
 import { LABEL_RE } from '../snapshot/model.js';
 import { takeSnapshot } from '../snapshot/take.js';
-import { DEFAULT_KEEP, saveSnapshot } from '../snapshot/store.js';
+import { saveSnapshot } from '../snapshot/store.js';
+import { KEEP_SNAPSHOTS } from '../state.js';
 import { writeFileAtomic } from '../fsutil.js';
-import { COMMON, PROBE_FLAGS, parse, positiveInt, probeContext, stateDirOf } from './options.js';
+import { makeRun } from '../context.js';
+import { COMMON, PROBE_FLAGS, parse, positiveInt, probeContext, settingsOf } from './options.js';
 
 export const help = `Usage: apt-netguard snapshot [--out FILE] [--label NAME] [--keep N] [--json]
 
@@ -17,7 +19,7 @@ A probe whose tool is missing or fails is recorded as unavailable, never fatal.
 Options:
   --out FILE        write the snapshot to FILE instead of the state dir
   --label NAME      suffix for the id, e.g. pre or post ([a-z0-9_-], 32 chars)
-  --keep N          snapshots to keep in the state dir (default ${DEFAULT_KEEP})
+  --keep N          snapshots to keep in the state dir (default ${KEEP_SNAPSHOTS})
   --json            print the whole snapshot document on stdout
   --unit UNIT       a systemd unit to record (repeatable; default: networkd, tailscaled, nftables)
   --timeout MS      per-command timeout (default 10000)
@@ -36,9 +38,9 @@ export async function snapshotCommand(args: string[]): Promise<number> {
   if (positionals.length) throw new UsageError(`snapshot takes no arguments (got ${positionals[0]})`);
   const label = v.label ?? null;
   if (label !== null && !LABEL_RE.test(label)) throw new UsageError(`--label must match ${LABEL_RE.source}`);
-  const keep = positiveInt('keep', v.keep, DEFAULT_KEEP);
-  const { run } = await import('../exec.js');
-  const taking = takeSnapshot(run, probeContext(v), label);
+  const keep = positiveInt('keep', v.keep, KEEP_SNAPSHOTS);
+  const s = settingsOf(v, { timeoutMs: 10_000 });
+  const taking = takeSnapshot(await makeRun(s), probeContext(v, s), label);
   // The probe commands are all spawned by now; the lock module initialises while they run.
   if (!v.out) void import('../lock.js');
   const snap = await taking;
@@ -47,7 +49,7 @@ export async function snapshotCommand(args: string[]): Promise<number> {
     writeFileAtomic(v.out, JSON.stringify(snap));
     path = v.out;
   } else {
-    path = await saveSnapshot(stateDirOf(v), snap, keep);
+    path = await saveSnapshot(s.stateDir, snap, keep);
   }
   if (v.json) {
     out(`${JSON.stringify(snap)}\n`);

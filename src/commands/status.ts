@@ -2,11 +2,11 @@
 import { out } from '../stdout.js';
 import { EXIT, UsageError } from '../errors.js';
 import { formatRecord } from '../restore/format.js';
-import { latest } from '../restore/journal.js';
+import { latest } from '../restore/records.js';
 import type { RestoreRecord } from '../restore/model.js';
 import type { Pending, Txn } from '../txn/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending } from '../txn/store.js';
-import { COMMON, parse, stateDirOf } from './options.js';
+import { COMMON, parse, settingsOf } from './options.js';
 
 export const help = `Usage: apt-netguard status [--json]
 
@@ -36,7 +36,7 @@ export async function statusCommand(args: string[]): Promise<number> {
   const { values: v, positionals } = parse(args, COMMON);
   if (v.help) return (out(help), 0);
   if (positionals.length) throw new UsageError('status takes no arguments');
-  const state = stateDirOf(v);
+  const state = settingsOf(v).stateDir;
   const current = loadCurrent(state);
   const lastId = listClosed(state).at(-1);
   const txn = current ?? (lastId ? loadClosed(state, lastId) : null);

@@ -5,24 +5,16 @@ import { formatProblem } from '../policy/validate.js';
 import { defaultConfig, type Config } from './model.js';
 import { validateConfig } from './validate.js';
 
-export const CONFIG_FILE = '/etc/apt-netguard/config.yaml';
-
 export interface LoadedConfig {
   config: Config;
   // One line each, file:line:col first; any error means the defaults apply in full.
   errors: string[];
 }
 
-export function configPath(env = process.env): string {
-  return env.APT_NETGUARD_CONFIG ?? CONFIG_FILE;
-}
-
-export function loadConfig(path = configPath(), env = process.env): LoadedConfig {
-  const out = (config: Config, errors: string[]): LoadedConfig => {
-    // The environment wins over the file, as with needrestart's NEEDRESTART_MODE.
-    if (env.APT_NETGUARD_STRICT === '1') config.strict = true;
-    return { config, errors };
-  };
+// `path` comes from the context (APT_NETGUARD_CONFIG, else /etc/apt-netguard/config.yaml); the
+// environment's overrides are applied there too, after the file.
+export function loadConfig(path: string): LoadedConfig {
+  const out = (config: Config, errors: string[]): LoadedConfig => ({ config, errors });
   if (!existsSync(path)) return out(defaultConfig(), []);
   // The alert command runs as root: a file others can write is refused like a policy file.
   const why = untrusted(path, process.getuid?.() ?? 0);

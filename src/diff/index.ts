@@ -2,11 +2,13 @@
 import type { Snapshot } from '../snapshot/model.js';
 import type { ProbeName } from '../probes/index.js';
 import type { Finding } from './findings.js';
+import { TS_IF } from '../tailscale.js';
 import { diffLinks, diffRoutes, diffRules } from './net.js';
 import { diffNft } from './nft.js';
 import { diffSockets, diffTailscale, diffUnits } from './services.js';
 
 export type { Finding, Severity } from './findings.js';
+export { findingLine } from './findings.js';
 
 type Data<K extends ProbeName> = Extract<Snapshot['probes'][K], { status: 'ok' }>['data'];
 const ok = <K extends ProbeName>(s: Snapshot, k: K): Data<K> | null => {
@@ -41,7 +43,7 @@ export function diff(a: Snapshot, b: Snapshot): Finding[] {
 function tailscaleAddrs(s: Snapshot): string[] {
   return (
     ok(s, 'links')
-      ?.links.find((l) => l.ifname === 'tailscale0')
+      ?.links.find((l) => l.ifname === TS_IF)
       ?.addresses.map((x) => x.local) ?? []
   );
 }

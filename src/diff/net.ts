@@ -1,11 +1,9 @@
 // Links, addresses, rules and routes. Interfaces are identified by name, never by index.
 import type { LinksState, RoutesState, RulesState, Rule } from '../probes/index.js';
 import { decodeRoute, routeKeyOf } from '../probes/routes.js';
+import { ruleKey } from '../probes/rules.js';
+import { TS_TABLE, isTailscaleRule } from '../tailscale.js';
 import { keyedDiff, type Finding, type Severity } from './findings.js';
-
-// tailscaled's table and rule priorities (wgengine/router): losing these cuts the tailnet.
-export const TAILSCALE_TABLE = '52';
-const isTailscaleRule = (r: Rule) => r.priority >= 5200 && r.priority < 5300;
 
 export function diffLinks(a: LinksState, b: LinksState): Finding[] {
   const out: Finding[] = [];
@@ -30,8 +28,6 @@ export function diffLinks(a: LinksState, b: LinksState): Finding[] {
   return out;
 }
 
-const ruleKey = (r: Rule) => `${r.family}|${r.priority}|${r.table}|${r.selector}`;
-
 export function diffRules(a: RulesState, b: RulesState): Finding[] {
   const d = keyedDiff(a.rules, b.rules, ruleKey);
   const f = (kind: 'rule-missing' | 'rule-added', severity: Severity, r: Rule): Finding => ({
@@ -55,7 +51,7 @@ export function diffRoutes(a: RoutesState, b: RoutesState): Finding[] {
   const added: Finding[] = [];
   const f = (kind: 'route-missing' | 'route-added', group: string, line: string): Finding => {
     const r = decodeRoute(group, line);
-    const severity: Severity = kind === 'route-added' ? 'info' : r.table === TAILSCALE_TABLE ? 'critical' : 'warning';
+    const severity: Severity = kind === 'route-added' ? 'info' : r.table === TS_TABLE ? 'critical' : 'warning';
     return {
       kind,
       severity,

@@ -1,13 +1,10 @@
 // Reads the policy files (fs only) and merges them; any broken admin file means shipped defaults.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { mergeFragments, type Policy, type PolicyFragment } from './model.js';
 import { formatProblem, validatePolicy, type Problem } from './validate.js';
 import { topoOrder } from './order.js';
 import { untrusted } from '../fsutil.js';
-
-export const SHIPPED_DIR = '/usr/share/apt-netguard/policies';
-export const ADMIN_DIR = '/etc/apt-netguard/policies.d';
 
 export interface PolicyDirs {
   shipped: string;
@@ -22,17 +19,6 @@ export interface LoadedPolicy {
   warnings: string[];
   // True when admin files were set aside because of errors: the shipped defaults apply alone.
   fellBack: boolean;
-}
-
-// Installed path, else the policies/ beside the program (a checkout, or the bundle's dist/).
-export function defaultDirs(env = process.env): PolicyDirs {
-  const beside = join(dirname(process.argv[1] ?? '.'), '..', 'policies');
-  return {
-    shipped:
-      env.APT_NETGUARD_SHIPPED_POLICIES ?? (existsSync(SHIPPED_DIR) || !existsSync(beside) ? SHIPPED_DIR : beside),
-    admin: env.APT_NETGUARD_POLICIES_D ?? ADMIN_DIR,
-    trustedUid: 0,
-  };
 }
 
 interface Read {
@@ -95,7 +81,8 @@ export function crossCheck(policy: Policy): Problem[] {
   return problems;
 }
 
-export function loadPolicy(dirs: PolicyDirs = defaultDirs()): LoadedPolicy {
+// `dirs` come from the context (context.ts): the shipped dir, then the admin's.
+export function loadPolicy(dirs: PolicyDirs): LoadedPolicy {
   const shipped = readDir(dirs.shipped, dirs.trustedUid);
   const admin = readDir(dirs.admin, dirs.trustedUid);
   const all = mergeFragments([...shipped.fragments, ...admin.fragments]);

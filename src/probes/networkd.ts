@@ -39,3 +39,32 @@ export const probe: Probe<NetworkdState> = {
 };
 
 export const read = (run: Run, ctx: ProbeContext) => readProbe(probe, run, ctx);
+
+// `networkctl list` without --json (systemd < 250): IDX LINK TYPE OPERATIONAL SETUP.
+export function parseText(text: string): NetworkdState {
+  const links = text
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .filter((f) => f.length >= 5 && /^\d+$/.test(f[0]!))
+    .map(([idx, name, , oper, setup]) => ({
+      index: Number(idx),
+      name: name!,
+      operationalState: oper!,
+      administrativeState: setup!,
+    }));
+  return { links };
+}
+
+// The links now, from JSON where networkctl has it, else its table; null when neither answers.
+export async function readLinks(run: Run): Promise<NetworkdState | null> {
+  const t = { timeoutMs: 5_000 };
+  try {
+    return probe.parse([(await run(['networkctl', 'list', '--json=short', '--no-pager'], t)).stdout]);
+  } catch {
+    try {
+      return parseText((await run(['networkctl', 'list', '--no-pager', '--no-legend'], t)).stdout);
+    } catch {
+      return null;
+    }
+  }
+}

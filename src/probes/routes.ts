@@ -96,4 +96,13 @@ export const decodeAll = (s: RoutesState): Route[] =>
 // route re-added by another daemon is the same route.
 export const routeKeyOf = (line: string): string => line.slice(0, line.lastIndexOf(' '));
 
+// A route as the restore plan keeps it (plain JSON, every field present), and its key: its group
+// and the same fields routeKeyOf keeps of a stored line, so the two can be compared.
+export type RouteSpec = Required<Pick<Route, 'family' | 'table' | 'type' | 'dst' | 'metric'>> & {
+  dev: string | null;
+  gateway: string | null;
+};
+export const routeSpecKey = (r: RouteSpec): string =>
+  `${groupOf(r.family, r.table)}|${r.type} ${r.dst} ${r.dev ?? ''} ${r.gateway ?? ''} ${r.metric}`;
+
 export const read = (run: Run, ctx: ProbeContext) => readProbe(probe, run, ctx);

@@ -56,4 +56,7 @@ function parseFamily(text: string | null | undefined, family: 4 | 6): Rule[] {
   return out;
 }
 
+// What makes two rules the same rule (the diff and the restore's checks both use it).
+export const ruleKey = (r: Rule): string => `${r.family}|${r.priority}|${r.table}|${r.selector}`;
+
 export const read = (run: Run, ctx: ProbeContext) => readProbe(probe, run, ctx);

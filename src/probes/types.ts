@@ -8,6 +8,8 @@ export interface ProbeContext {
   timeoutMs: number;
   // For `requires`; tests inject one, the CLI leaves the real one.
   exists?: (path: string) => boolean;
+  // systemd's runtime unit dir (context.ts); its absence means systemd is not PID 1.
+  systemdRunDir?: string;
 }
 
 export interface Command {
@@ -19,7 +21,7 @@ export interface Command {
 export interface Probe<T> {
   name: string;
   // A path that must exist for the commands to make sense, and what its absence means.
-  requires?: { path: string; otherwise: string };
+  requires?: (ctx: ProbeContext) => { path: string; otherwise: string };
   commands(ctx: ProbeContext): Command[];
   // Pure: the texts arrive in the order of commands(); null for a failed optional command.
   parse(texts: (string | null)[]): T;
@@ -32,8 +34,9 @@ export type ProbeResult<T> =
 export async function readProbe<T>(probe: Probe<T>, run: Run, ctx: ProbeContext): Promise<ProbeResult<T>> {
   const started = performance.now();
   const ms = () => Math.round(performance.now() - started);
-  if (probe.requires && !(ctx.exists ?? existsSync)(probe.requires.path))
-    return { status: 'unavailable', ms: ms(), reason: probe.requires.otherwise };
+  const needs = probe.requires?.(ctx);
+  if (needs && !(ctx.exists ?? existsSync)(needs.path))
+    return { status: 'unavailable', ms: ms(), reason: needs.otherwise };
   const cmds = probe.commands(ctx);
   const settled = await Promise.allSettled(cmds.map((c) => run(c.argv, { timeoutMs: ctx.timeoutMs })));
   const texts: (string | null)[] = [];
@@ -66,6 +69,8 @@ export const str = (v: unknown): string | undefined => (typeof v === 'string' ? 
 export const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
 // NOTE: sd_booted(3): systemd is PID 1 exactly when /run/systemd/system exists. Tests with a fake
-// systemctl point APT_NETGUARD_SYSTEMD_RUN_DIR elsewhere (it also moves the guard's drop-ins).
-const RUN_DIR = process.env.APT_NETGUARD_SYSTEMD_RUN_DIR ?? '/run/systemd/system';
-export const SYSTEMD_BOOTED = { path: RUN_DIR, otherwise: `systemd is not running (no ${RUN_DIR})` };
+// systemctl point the context's systemdRunDir elsewhere (it also moves the guard's drop-ins).
+export const SYSTEMD_BOOTED = (ctx: ProbeContext) => {
+  const dir = ctx.systemdRunDir ?? '/run/systemd/system';
+  return { path: dir, otherwise: `systemd is not running (no ${dir})` };
+};

@@ -11,8 +11,8 @@ import type {
 } from '../probes/index.js';
 import type { Run } from '../exec.js';
 import type { ProbeContext } from '../probes/types.js';
-import { routeKeyOf } from '../probes/routes.js';
-import { routeKey, ruleKey } from './facts.js';
+import { routeKeyOf, routeSpecKey } from '../probes/routes.js';
+import { ruleKey } from '../probes/rules.js';
 import type { Check } from './model.js';
 
 export interface Live {
@@ -55,7 +55,7 @@ export function unmet(c: Check, s: Live): string | null {
       const have = new Set(
         Object.entries(s.routes.routes).flatMap(([g, lines]) => lines.map((l) => `${g}|${routeKeyOf(l)}`)),
       );
-      const lost = c.routes.filter((r) => !have.has(routeKey(r)));
+      const lost = c.routes.filter((r) => !have.has(routeSpecKey(r)));
       return lost.length
         ? `${lost.length} routes still missing, e.g. ${lost[0]!.type} ${lost[0]!.dst} table ${lost[0]!.table}`
         : null;

@@ -4,6 +4,7 @@ import type { Run } from '../exec.js';
 import type { ProbeContext } from '../probes/types.js';
 import type { Log } from '../log.js';
 import { messageOf } from '../errors.js';
+import { activeState } from '../probes/systemd.js';
 import { readLive, unmetAll } from './checks.js';
 import type { RestoreRecord, Step, StepRun } from './model.js';
 import { routeArgv, ruleArgv } from './replay.js';
@@ -101,10 +102,7 @@ async function act(step: Step, io: ExecIO, lim: Limits): Promise<void> {
   }
   const unit = step.unit!;
   // NOTE: a unit that hit its start limit (networkd: StartLimitBurst=5 per 10 s) refuses to start until reset-failed.
-  const state = await io.run(['systemctl', 'show', '--property=ActiveState', '--value', unit], t).then(
-    (r) => r.stdout.trim(),
-    () => '',
-  );
+  const state = await activeState(io.run, unit, lim.stepTimeoutMs);
   if (state === 'failed') await io.run(['systemctl', 'reset-failed', unit], t).catch(() => {});
   await io.run(['systemctl', step.op === 'reload' ? 'reload-or-restart' : 'restart', unit], t);
 }

@@ -1,29 +1,11 @@
 // The restore plan and its journal: plain data, printed by `restore --dry-run --json` and saved step by step.
 import type { StepAction } from '../policy/model.js';
+import type { RouteSpec } from '../probes/routes.js';
+import type { Rule } from '../probes/rules.js';
 
-export const TAILSCALED = 'tailscaled.service';
-export const NETWORKD = 'systemd-networkd.service';
-export const TS_IF = 'tailscale0';
-export const TS_TABLE = '52';
-// NOTE: tailscale wgengine/router: rules at 5210, 5230, 5250 and 5270 (the last one -> table 52).
-export const isTailscaleRule = (r: { priority: number; table: string }) =>
-  (r.priority >= 5210 && r.priority <= 5270) || r.table === TS_TABLE;
-
-export interface RouteSpec {
-  family: 4 | 6;
-  table: string;
-  type: string;
-  dst: string;
-  dev: string | null;
-  gateway: string | null;
-  metric: number;
-}
-export interface RuleSpec {
-  family: 4 | 6;
-  priority: number;
-  table: string;
-  selector: string;
-}
+// The plan keeps routes and rules as the probes define them (probes/routes.ts, probes/rules.ts).
+export type { RouteSpec } from '../probes/routes.js';
+export type RuleSpec = Rule;
 
 // A post-condition, checked against freshly read state after a step.
 export type Check =

@@ -1,11 +1,11 @@
 // Pure: findings (baseline against now) plus owed restarts plus policy -> an ordered plan of steps.
 import type { Finding } from '../diff/index.js';
-import { findingLine } from '../format.js';
+import { findingLine } from '../diff/index.js';
 import type { Policy, StepAction } from '../policy/model.js';
 import { topoOrder } from '../policy/order.js';
-import type { Baseline } from './facts.js';
-import { routeSpec } from './facts.js';
-import { NETWORKD, TAILSCALED, TS_IF, TS_TABLE, isTailscaleRule, type Check, type Plan, type Step } from './model.js';
+import { NETWORKD, TAILSCALED, TS_IF, TS_TABLE, isTailscaleRule } from '../tailscale.js';
+import { routeSpec, type Baseline } from './baseline.js';
+import type { Check, Plan, Step } from './model.js';
 
 export interface PlanInput {
   baseline: Baseline;

@@ -1,56 +1,38 @@
 // The imperative shell around the planner and executor: gather inputs, journal, execute, verify, alert.
-import { diff } from '../diff/index.js';
-import { findingLine } from '../format.js';
-import { withLock } from '../lock.js';
-import type { HookContext } from '../hooks/context.js';
+import { diff, findingLine } from '../diff/index.js';
+import type { AppContext } from '../context.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/model.js';
 import type { Snapshot } from '../snapshot/model.js';
 import { loadSnapshot, resolveRef, saveSnapshot } from '../snapshot/store.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { loadPending, savePending } from '../txn/store.js';
-import type { Pending } from '../txn/model.js';
 import { sendAlerts } from './alert.js';
 import { executePlan } from './execute.js';
-import { baselineOf } from './facts.js';
-import { refusal } from './gate.js';
-import { finish, hasRunningRestore, listEnded, loadEnded, loadRunning, restoreDir, saveRunning } from './journal.js';
+import { baselineOf } from './baseline.js';
+import { refusal } from './ratelimit.js';
+import type { RestoreRequest } from './requests.js';
+import { finish, hasRunningRestore, listEnded, loadEnded, loadRunning, saveRunning } from './records.js';
 import { findNftLoaders } from './loaders.js';
-import { RESTORE_SCHEMA, type RestoreRecord, type Trigger } from './model.js';
+import { RESTORE_SCHEMA, type RestoreRecord } from './model.js';
+import { withStateLock } from '../state.js';
+import { unitsToProbe } from '../tailscale.js';
 import { NO_LOADER, planRestore } from './plan.js';
 import { classify } from './verify.js';
 
 // A restore killed this many times is not resumed again: something kills it, and looping is worse.
 export const MAX_RESUMES = 2;
 
-export interface RestoreRequest {
-  trigger: Trigger;
-  automatic: boolean;
-  baseline: Snapshot;
-  // Where the baseline can be read again (a file path), for a resumed restore.
-  baselinePath: string;
-  // Which owed restarts to run: guarded ones after dpkg, deferred ones too in a maintenance window.
-  modes: Pending['mode'][];
-  // State already read after the upgrade (the post-invoke's snapshot), to save a probe round.
-  live?: Snapshot;
-}
-
-const unitsOf = (policy: Policy, s: Snapshot) => [
-  ...new Set([
-    ...Object.keys(policy.units),
-    ...(s.probes.systemd.status === 'ok' ? s.probes.systemd.data.units.map((u) => u.id) : []),
-  ]),
-];
-
 // Builds the record with its plan; nothing is touched.
 export async function prepare(
-  ctx: HookContext,
+  ctx: AppContext,
   req: RestoreRequest,
   policy = loadPolicy(ctx.policyDirs).policy,
 ): Promise<RestoreRecord> {
-  const units = unitsOf(policy, req.baseline);
+  const units = unitsToProbe(policy, req.baseline);
   const live = req.live ?? (await takeSnapshot(ctx.run, { ...ctx.probe, units }, null, ctx.now()));
-  const findings = diff(req.baseline, live);
+  // The post-invoke hands over the diff it already made of the same pair.
+  const findings = req.live && req.findings ? req.findings : diff(req.baseline, live);
   const owed = loadPending(ctx.state).filter((p) => req.modes.includes(p.mode));
   const baseline = baselineOf(req.baseline);
   const input = { baseline, findings, owed, policy, nftLoaders: [] as string[] };
@@ -87,11 +69,11 @@ export async function prepare(
 }
 
 // Prepares, gates (automatic ones), executes, verifies. Returns null when there was nothing to do.
-export async function restore(ctx: HookContext, req: RestoreRequest): Promise<RestoreRecord | null> {
+export async function restore(ctx: AppContext, req: RestoreRequest): Promise<RestoreRecord | null> {
   const policy = loadPolicy(ctx.policyDirs).policy;
   const rec = await prepare(ctx, req, policy);
   if (!rec.plan.steps.length && !rec.plan.unresolved.length) return null;
-  return withLock(restoreDir(ctx.state), async () => {
+  return withStateLock(ctx.state, 'restore', async () => {
     if (req.automatic) {
       const recent = listEnded(ctx.state)
         .slice(-20)
@@ -106,9 +88,9 @@ export async function restore(ctx: HookContext, req: RestoreRequest): Promise<Re
 }
 
 // A restore found still running (its guard was killed): carry it on, or end it when killed too often.
-export async function resumeKilled(ctx: HookContext): Promise<RestoreRecord | null> {
+export async function resumeKilled(ctx: AppContext): Promise<RestoreRecord | null> {
   if (!hasRunningRestore(ctx.state)) return null;
-  return withLock(restoreDir(ctx.state), async () => {
+  return withStateLock(ctx.state, 'restore', async () => {
     const rec = loadRunning(ctx.state);
     if (!rec) return null;
     if (rec.state !== 'running') return (finish(ctx.state, rec), rec);
@@ -127,7 +109,7 @@ export async function resumeKilled(ctx: HookContext): Promise<RestoreRecord | nu
   });
 }
 
-async function run(ctx: HookContext, rec: RestoreRecord, baseline: Snapshot, policy: Policy): Promise<RestoreRecord> {
+async function run(ctx: AppContext, rec: RestoreRecord, baseline: Snapshot, policy: Policy): Promise<RestoreRecord> {
   const r = ctx.config.restore;
   await executePlan(
     rec,
@@ -141,7 +123,12 @@ async function run(ctx: HookContext, rec: RestoreRecord, baseline: Snapshot, pol
     },
     { settleTimeoutMs: r.settleTimeoutMs, quietMs: r.quietMs, stepTimeoutMs: r.stepTimeoutMs, retries: r.retries },
   );
-  const final = await takeSnapshot(ctx.run, { ...ctx.probe, units: unitsOf(policy, baseline) }, 'restored', ctx.now());
+  const final = await takeSnapshot(
+    ctx.run,
+    { ...ctx.probe, units: unitsToProbe(policy, baseline) },
+    'restored',
+    ctx.now(),
+  );
   await saveSnapshot(ctx.state, final);
   const { unexpected, expected } = classify(diff(baseline, final));
   rec.verification = {
@@ -155,7 +142,7 @@ async function run(ctx: HookContext, rec: RestoreRecord, baseline: Snapshot, pol
 }
 
 // Ends the record: owed restarts it ran are paid, alerts go out, the journal entry is closed.
-async function conclude(ctx: HookContext, rec: RestoreRecord): Promise<RestoreRecord> {
+async function conclude(ctx: AppContext, rec: RestoreRecord): Promise<RestoreRecord> {
   rec.endedAt = ctx.now().toISOString();
   if (rec.state === 'verified' && rec.owed.length)
     savePending(

@@ -1,24 +1,20 @@
-// Snapshots on disk: `<state dir>/snapshots/<id>.json`, written atomically under the state-dir lock.
+// Snapshots on disk: `snapshots/<id>.json` (state.ts), written atomically under the 'snapshots' lock.
 import { isAscii } from 'node:buffer';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError, messageOf } from '../errors.js';
 import { ensureDir, writeFileAtomic } from '../fsutil.js';
+import { KEEP_SNAPSHOTS, statePaths, withStateLock } from '../state.js';
 import { encodeRoute, type Route } from '../probes/routes.js';
 import { SCHEMA_VERSION, type Snapshot } from './model.js';
 
-export const DEFAULT_STATE_DIR = '/var/lib/apt-netguard';
-export const DEFAULT_KEEP = 20;
-
-export const snapshotsDir = (stateDir: string) => join(stateDir, 'snapshots');
+export const snapshotsDir = (stateDir: string) => statePaths(stateDir).snapshots;
 
 // Stores the snapshot and prunes the oldest beyond `keep`; returns its path.
-export async function saveSnapshot(stateDir: string, snap: Snapshot, keep = DEFAULT_KEEP): Promise<string> {
+export async function saveSnapshot(stateDir: string, snap: Snapshot, keep = KEEP_SNAPSHOTS): Promise<string> {
   const dir = snapshotsDir(stateDir);
   ensureDir(dir);
-  // Loaded here, not at start-up: proper-lockfile's init is off the path to the first probe spawn.
-  const { withLock } = await import('../lock.js');
-  return withLock(stateDir, () => {
+  return withStateLock(stateDir, 'snapshots', () => {
     const path = join(dir, `${snap.id}.json`);
     writeFileAtomic(path, JSON.stringify(snap));
     for (const old of listSnapshotIds(stateDir).slice(0, -keep)) rmSync(join(dir, `${old}.json`), { force: true });

@@ -1,26 +1,19 @@
-// Arming: the files that make the gates refuse restarts while a transaction is open.
-//   <run>/open            the open transaction's id; the policy-rc.d gate looks for it
-//   <run>/armed/<unit>    the mode for the unit (guarded, defer or veto)
-//   <run>/requests        lines the gates append: `<unix s> <who> <unit> <action> <mode>`
-//   <systemd run>/<unit>.d/50-apt-netguard.conf   RefuseManualStop=yes, for refuse-stop units
+// Arming: the files that make the gates refuse restarts while a transaction is open (their
+// layout is drawn in state.ts), and the RefuseManualStop drop-ins for refuse-stop units.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Run } from '../exec.js';
 import type { PkgChange } from '../apt/hookinfo.js';
 import type { Decision } from '../policy/decide.js';
 import type { Policy } from '../policy/model.js';
+import { DROP_IN, dropInDir, runPaths } from '../state.js';
 import type { Armed, Requester } from './model.js';
 
+// The run dir (the gates) and systemd's runtime unit dir (the drop-ins).
 export interface ArmDirs {
   run: string;
   systemdRun: string;
 }
-export const defaultArmDirs = (env = process.env): ArmDirs => ({
-  run: env.APT_NETGUARD_RUN_DIR ?? '/run/apt-netguard',
-  systemdRun: env.APT_NETGUARD_SYSTEMD_RUN_DIR ?? '/run/systemd/system',
-});
-
-const DROP_IN = '50-apt-netguard.conf';
 const DROP_IN_TEXT =
   '# Armed by apt-netguard for one dpkg run; removed by its Post-Invoke hook.\n[Unit]\nRefuseManualStop=yes\n';
 
@@ -46,14 +39,15 @@ export function armSet(
 }
 
 export async function arm(dirs: ArmDirs, txnId: string, armed: readonly Armed[], run: Run): Promise<void> {
-  const gateDir = join(dirs.run, 'armed');
+  const gates = runPaths(dirs.run);
+  const gateDir = gates.armed;
   mkdirSync(gateDir, { recursive: true, mode: 0o755 });
   for (const f of readdirSync(gateDir)) if (!armed.some((a) => a.unit === f)) rmSync(join(gateDir, f), { force: true });
   for (const a of armed) writeFileSync(join(gateDir, a.unit), `${a.mode}\n`);
-  writeFileSync(join(dirs.run, 'open'), `${txnId}\n`);
+  writeFileSync(gates.open, `${txnId}\n`);
   let changed = false;
   for (const a of armed.filter((x) => x.dropIn)) {
-    const dir = join(dirs.systemdRun, `${a.unit}.d`);
+    const dir = dropInDir(dirs.systemdRun, a.unit);
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     writeFileSync(join(dir, DROP_IN), DROP_IN_TEXT);
     changed = true;
@@ -79,9 +73,10 @@ export async function disarmDropIns(dirs: ArmDirs, run: Run): Promise<string[]> 
 
 // Closes the gates and returns the request lines they collected.
 export function disarmGates(dirs: ArmDirs): string {
-  rmSync(join(dirs.run, 'open'), { force: true });
-  rmSync(join(dirs.run, 'armed'), { recursive: true, force: true });
-  const path = join(dirs.run, 'requests');
+  const gates = runPaths(dirs.run);
+  rmSync(gates.open, { force: true });
+  rmSync(gates.armed, { recursive: true, force: true });
+  const path = gates.requests;
   const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
   rmSync(path, { force: true });
   return text;
@@ -89,8 +84,9 @@ export function disarmGates(dirs: ArmDirs): string {
 
 // The mode a gate holds for the unit while a transaction is open, or null.
 export function gateMode(dirs: ArmDirs, unit: string): string | null {
-  if (!existsSync(join(dirs.run, 'open'))) return null;
-  const p = join(dirs.run, 'armed', unit);
+  const gates = runPaths(dirs.run);
+  if (!existsSync(gates.open)) return null;
+  const p = join(gates.armed, unit);
   return existsSync(p) ? readFileSync(p, 'utf8').trim() : null;
 }
 
@@ -103,5 +99,5 @@ export function recordRequest(
   mode: string,
   now = new Date(),
 ): void {
-  appendFileSync(join(dirs.run, 'requests'), `${Math.floor(now.getTime() / 1000)} ${who} ${unit} ${action} ${mode}\n`);
+  appendFileSync(runPaths(dirs.run).requests, `${Math.floor(now.getTime() / 1000)} ${who} ${unit} ${action} ${mode}\n`);
 }

@@ -1,8 +1,7 @@
 // A veto outlives its dpkg run: after a kmod upgrade, needrestart keeps flagging networkd (it still
 // maps the replaced libkmod) in every later MinimalSteps run, with no rule there to say "not needed".
 // So a unit vetoed by a rule stays vetoed for requests no rule decides, until it restarts.
-import { join } from 'node:path';
-import { readJson, writeJson } from '../journal.js';
+import { readJson, statePaths, writeJson } from '../state.js';
 import type { Decision } from '../policy/decide.js';
 import { REMOVED_RULE } from '../policy/decide.js';
 
@@ -35,7 +34,7 @@ export function afterRun(
   return [...out.values()];
 }
 
-const path = (state: string) => join(state, 'vetoes.json');
+const path = (state: string) => statePaths(state).vetoes;
 const isDoc = (v: unknown): v is { vetoes: Veto[] } => Array.isArray((v as { vetoes?: unknown } | null)?.vetoes);
 export const loadVetoes = (state: string): Veto[] => readJson(path(state), isDoc, 'a vetoes list')?.vetoes ?? [];
 export const saveVetoes = (state: string, vetoes: Veto[]): void => writeJson(path(state), { vetoes });

@@ -6,7 +6,7 @@ export function missing(tag: string, needs: { root?: boolean; tools?: string[] }
   let reason: string | null = null;
   if (needs.root && process.getuid?.() !== 0) reason = 'needs root';
   else {
-    const absent = (needs.tools ?? []).filter((t) => which(t) === null);
+    const absent = (needs.tools ?? []).filter((t) => which(t, process.env.PATH ?? '') === null);
     if (absent.length) reason = `needs ${absent.join(', ')}`;
   }
   if (reason) console.warn(`SKIP [${tag}]: ${reason}`);

@@ -1,9 +1,11 @@
 // [root] ip -batch against real iproute2 in a lab namespace: each command's share of a batch is
 // byte for byte what it prints alone, with 2,000 routes in table 52.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/exec.js';
+import { spawner } from '../../src/exec.js';
 import type { Run } from '../../src/exec.js';
 import { coalesceIp } from '../../src/ipbatch.js';
+
+const run = spawner(process.env.PATH ?? '');
 import { probes } from '../../src/probes/index.js';
 import { missing } from '../helpers/requires.js';
 import { lab } from '../helpers/netns.js';

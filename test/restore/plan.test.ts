@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { diff } from '../../src/diff/index.js';
 import { mergeFragments, type Policy } from '../../src/policy/model.js';
 import { validatePolicy } from '../../src/policy/validate.js';
-import { baselineOf } from '../../src/restore/facts.js';
+import { baselineOf } from '../../src/restore/baseline.js';
 import type { Plan } from '../../src/restore/model.js';
 import { planRestore, type PlanInput } from '../../src/restore/plan.js';
 import type { Snapshot } from '../../src/snapshot/model.js';

@@ -1,8 +1,9 @@
 // Table cases for the small pure parts of the restore: gate, verification, replay argv, loader detection.
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../src/diff/index.js';
-import { refusal } from '../../src/restore/gate.js';
-import { execArgvs, runsNft } from '../../src/restore/loaders.js';
+import { refusal } from '../../src/restore/ratelimit.js';
+import { runsNft } from '../../src/restore/loaders.js';
+import { execArgvs } from '../../src/probes/systemd.js';
 import type { RestoreRecord } from '../../src/restore/model.js';
 import { routeArgv, ruleArgv } from '../../src/restore/replay.js';
 import { classify, isUnexpected } from '../../src/restore/verify.js';

@@ -3,8 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ExecError } from '../../src/errors.js';
 import type { Run } from '../../src/exec.js';
-import { parseNetworkctlText, routingEvents, waitSettled } from '../../src/restore/settle.js';
-import { fixture } from '../helpers/fixtures.js';
+import { waitSettled } from '../../src/restore/settle.js';
 
 const uptimeMs = () => Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]) * 1000;
 
@@ -129,26 +128,5 @@ describe('waitSettled', () => {
     const r = await scene({ active: true, upMs: 50, admin: () => 'configuring', rules: () => '[]' });
     expect(r).toMatchObject({ settled: false, detail: expect.stringContaining('links lan0:configuring') });
     expect(r.waitedMs).toBeGreaterThanOrEqual(5_000);
-  });
-});
-
-describe('routingEvents: which monitor lines count', () => {
-  it.each([
-    ['5270:\tfrom all lookup 52', 1],
-    ['Deleted 5210:\tfrom all fwmark 0x80000/0xff0000 lookup main', 1],
-    ['Deleted throw 10.10.10.0/24 table 52 ', 1],
-    ['default dev tailscale0 table 52 metric 1024 pref medium', 1],
-    ['10.1.0.0/16 dev lan0 proto kernel scope link src 10.1.0.1', 0],
-    ['local 10.10.10.1 dev lan0 table local proto kernel scope host src 10.10.10.1', 0],
-  ])('%s -> %i', (line, n) => expect(routingEvents(line)).toHaveLength(n));
-});
-
-describe('parseNetworkctlText (systemd < 250 has no --json)', () => {
-  it('reads the SETUP column of the captured plain output', () => {
-    expect(
-      parseNetworkctlText(fixture('bookworm-nspawn/networkctl.txt')).links.map(
-        (l) => `${l.name}=${l.administrativeState}`,
-      ),
-    ).toEqual(['lo=unmanaged', 'lan1=configured', 'lan0=configured']);
   });
 });

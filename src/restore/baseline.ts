@@ -1,7 +1,8 @@
-// What the planner needs to know about the baseline snapshot, pulled out once (pure).
+// The baseline: what the planner needs to know of the snapshot it restores to, pulled out once (pure).
 import { decodeRoute, groupOf, type RoutesState } from '../probes/routes.js';
 import type { Snapshot } from '../snapshot/model.js';
-import { TS_IF, TS_TABLE, isTailscaleRule, type RouteSpec, type RuleSpec } from './model.js';
+import { TS_IF, TS_TABLE, isTailscaleRule } from '../tailscale.js';
+import type { RouteSpec, RuleSpec } from './model.js';
 
 export interface Baseline {
   // ActiveState of each unit the systemd probe saw; a unit absent here is unknown.
@@ -63,8 +64,3 @@ export function routeSpec(r: {
     metric: r.metric ?? 0,
   };
 }
-
-// A route's group (family and table) and the key routeKeyOf gives its stored line.
-export const routeKey = (r: RouteSpec) =>
-  `${r.family} ${r.table}|${r.type} ${r.dst} ${r.dev ?? ''} ${r.gateway ?? ''} ${r.metric}`;
-export const ruleKey = (r: RuleSpec) => `${r.family}|${r.priority}|${r.table}|${r.selector}`;

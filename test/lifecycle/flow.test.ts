@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { HookContext } from '../../src/hooks/context.js';
-import { preInstallPkgs, preInvoke } from '../../src/hooks/open.js';
-import { postDpkg, postInvoke } from '../../src/hooks/close.js';
-import { needrestartHook } from '../../src/hooks/needrestart.js';
+import type { AppContext } from '../../src/context.js';
+import { preInstallPkgs, preInvoke } from '../../src/lifecycle/open.js';
+import { postDpkg, postInvoke } from '../../src/lifecycle/close.js';
+import { needrestartHook } from '../../src/lifecycle/needrestart.js';
 import { memoryLog } from '../../src/log.js';
 import { defaultConfig } from '../../src/config/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending } from '../../src/txn/store.js';
@@ -20,7 +20,7 @@ const STREAM =
   'systemd 252.38-1~deb12u1 amd64 none < 252.39-1~deb12u1 amd64 none /var/cache/apt/archives/systemd_252.39-1~deb12u1_amd64.deb\n';
 
 let root: string;
-let ctx: HookContext;
+let ctx: AppContext;
 let calls: string[][];
 
 beforeEach(() => {

@@ -1,16 +1,13 @@
-// Restore records: <state>/restore/current.json while one runs, <state>/restore/<id>.json once ended.
-import { join } from 'node:path';
-import { journal } from '../journal.js';
+// Restore records: restore/current.json while one runs, restore/<id>.json once ended (state.ts).
+import { KEEP_RESTORES, journal, statePaths } from '../state.js';
 import { RESTORE_SCHEMA, type RestoreRecord } from './model.js';
 
-export const KEEP_RESTORES = 50;
-export const restoreDir = (state: string) => join(state, 'restore');
 const isRecord = (v: unknown): v is RestoreRecord =>
   (v as RestoreRecord | null)?.schemaVersion === RESTORE_SCHEMA && typeof (v as RestoreRecord).id === 'string';
 const records = (state: string) =>
-  journal(restoreDir(state), isRecord, `a schema ${RESTORE_SCHEMA} restore record`, KEEP_RESTORES);
+  journal(statePaths(state).restore, isRecord, `a schema ${RESTORE_SCHEMA} restore record`, KEEP_RESTORES);
 
-// Callers hold the restore lock (fsutil.withLock on restoreDir).
+// Callers hold the 'restore' lock (state.ts) around read-modify-write.
 export const hasRunningRestore = (state: string) => records(state).hasCurrent();
 export const loadRunning = (state: string) => records(state).loadCurrent();
 export const saveRunning = (state: string, rec: RestoreRecord) => records(state).saveCurrent(rec);

@@ -1,6 +1,5 @@
 // DPkg::Pre-Invoke and DPkg::Pre-Install-Pkgs: snapshot, open the transaction, decide, arm.
 import { changesByPackage, parseHookInfo, type PkgChange } from '../apt/hookinfo.js';
-import { withLock } from '../lock.js';
 import { decide } from '../policy/decide.js';
 import { loadPolicy } from '../policy/load.js';
 import { makeId } from '../snapshot/model.js';
@@ -10,21 +9,23 @@ import { arm, armSet } from '../txn/arm.js';
 import { openTxn, type Txn } from '../txn/model.js';
 import { loadVetoes, standing } from '../txn/vetoes.js';
 import { loadCurrent, saveCurrent } from '../txn/store.js';
-import { txnLockDir, type HookContext } from './context.js';
+import type { AppContext } from '../context.js';
+import { withStateLock } from '../state.js';
+import { unitsToProbe } from '../tailscale.js';
 import { reconcile } from './close.js';
-import { resumeSafely } from './restore.js';
+import { resumeSafely } from './handoff.js';
 
 // A transaction still open here was never closed (guard or apt killed): close it first, then
 // open a fresh one. A second Pre-Invoke of the same run finds its own "open" one and keeps it.
-export async function preInvoke(ctx: HookContext): Promise<Txn> {
+export async function preInvoke(ctx: AppContext): Promise<Txn> {
   // A restore killed mid-way is finished before dpkg touches anything again.
   await resumeSafely(ctx);
-  return withLock(txnLockDir(ctx), async () => {
+  return withStateLock(ctx.state, 'txn', async () => {
     const cur = loadCurrent(ctx.state);
     if (cur?.state === 'open' && cur.packages.length === 0) return cur;
     if (cur) await reconcile(ctx, cur, 'a new dpkg run started before this one was closed');
     const loaded = loadPolicy(ctx.policyDirs);
-    const units = Object.keys(loaded.policy.units);
+    const units = unitsToProbe(loaded.policy);
     const now = ctx.now();
     const snap = await takeSnapshot(ctx.run, { ...ctx.probe, units }, 'pre', now);
     await saveSnapshot(ctx.state, snap);
@@ -40,10 +41,10 @@ export async function preInvoke(ctx: HookContext): Promise<Txn> {
 
 // The stream says what dpkg is about to do. Several streams can come for one transaction
 // (apt calls the hook per dpkg run); their packages accumulate and the decision is redone.
-export async function preInstallPkgs(ctx: HookContext, stream: string): Promise<Txn> {
+export async function preInstallPkgs(ctx: AppContext, stream: string): Promise<Txn> {
   const info = parseHookInfo(stream);
   const cur = loadCurrent(ctx.state) ?? (await preInvoke(ctx));
-  return withLock(txnLockDir(ctx), async () => {
+  return withStateLock(ctx.state, 'txn', async () => {
     const txn = loadCurrent(ctx.state) ?? cur;
     const key = (p: PkgChange) => `${p.name}:${p.arch}:${p.newVersion}`;
     const seen = new Set(txn.packages.map(key));

@@ -1,18 +1,18 @@
 // needrestart's restart.d/<unit> script calls this instead of `systemctl restart <unit>`.
-import { diff } from '../diff/index.js';
-import { findingLine } from '../format.js';
+import { diff, findingLine } from '../diff/index.js';
 import { messageOf } from '../errors.js';
 import { loadPolicy } from '../policy/load.js';
 import { saveSnapshot } from '../snapshot/store.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { gateMode, recordRequest } from '../txn/arm.js';
-import type { HookContext } from './context.js';
+import type { AppContext } from '../context.js';
+import { unitsToProbe } from '../tailscale.js';
 
 export type NeedrestartOutcome = { recorded: string } | { restarted: boolean; findings: string[] };
 
 // Inside an open transaction the request is recorded for the Post-Invoke; outside one (an admin
 // running needrestart by hand) the guarded sequence runs at once.
-export async function needrestartHook(ctx: HookContext, unit: string): Promise<NeedrestartOutcome> {
+export async function needrestartHook(ctx: AppContext, unit: string): Promise<NeedrestartOutcome> {
   const mode = gateMode(ctx.dirs, unit);
   if (mode !== null) {
     recordRequest(ctx.dirs, 'needrestart', unit, 'restart', mode, ctx.now());
@@ -21,7 +21,7 @@ export async function needrestartHook(ctx: HookContext, unit: string): Promise<N
   }
   const policy = loadPolicy(ctx.policyDirs).policy;
   const step = policy.units[unit]?.action ?? 'restart';
-  const units = Object.keys(policy.units);
+  const units = unitsToProbe(policy);
   const before = await takeSnapshot(ctx.run, { ...ctx.probe, units }, 'nr-pre', ctx.now());
   let restarted = true;
   try {
@@ -30,7 +30,7 @@ export async function needrestartHook(ctx: HookContext, unit: string): Promise<N
     restarted = false;
     ctx.log.error({ unit, step, err: messageOf(err) }, 'restart for needrestart failed');
   }
-  // Until the restore issue lands: report what the restart broke, so it is not silent.
+  // Outside a transaction nothing else looks: report what the restart broke, so it is not silent.
   const after = await takeSnapshot(ctx.run, { ...ctx.probe, units }, 'nr-post', ctx.now());
   await saveSnapshot(ctx.state, before);
   await saveSnapshot(ctx.state, after);

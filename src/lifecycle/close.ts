@@ -1,8 +1,6 @@
 // DPkg::Post-Invoke: disarm first, fold in the requests, record what is owed, diff and report.
-import { diff } from '../diff/index.js';
+import { diff, findingLine } from '../diff/index.js';
 import { isUnexpected, recreatedLinks } from '../restore/verify.js';
-import { findingLine } from '../format.js';
-import { withLock } from '../lock.js';
 import { messageOf } from '../errors.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/model.js';
@@ -13,39 +11,41 @@ import { disarmDropIns, disarmGates } from '../txn/arm.js';
 import { addPending, parseRequestLines, type Txn } from '../txn/model.js';
 import { afterRun, loadVetoes, saveVetoes } from '../txn/vetoes.js';
 import { archiveCurrent, loadCurrent, loadPending, saveCurrent, savePending } from '../txn/store.js';
-import type { Snapshot } from '../snapshot/model.js';
-import { txnLockDir, type HookContext } from './context.js';
-import { restoreAfter, resumeSafely } from './restore.js';
+import type { AppContext } from '../context.js';
+import type { Observed } from '../restore/requests.js';
+import { withStateLock } from '../state.js';
+import { unitsToProbe } from '../tailscale.js';
+import { restoreAfter, resumeSafely } from './handoff.js';
 
 // The early Post-Invoke (before needrestart's): only the drop-ins go, so needrestart's requests
 // reach our restart.d scripts instead of being "refused by systemd"; the gates stay armed.
-export async function postDpkg(ctx: HookContext): Promise<void> {
+export async function postDpkg(ctx: AppContext): Promise<void> {
   const removed = await disarmDropIns(ctx.dirs, ctx.run);
   if (removed.length) ctx.log.info({ units: removed }, 'RefuseManualStop drop-ins removed');
 }
 
-export async function postInvoke(ctx: HookContext): Promise<Txn | null> {
-  const closed = await withLock(txnLockDir(ctx), async () => {
+export async function postInvoke(ctx: AppContext): Promise<Txn | null> {
+  const closed = await withStateLock(ctx.state, 'txn', async () => {
     const txn = loadCurrent(ctx.state);
     // Post-Invoke runs twice for some steps: the second finds nothing open, and that is fine.
     if (!txn) return (await disarmDropIns(ctx.dirs, ctx.run), disarmGates(ctx.dirs), null);
-    return { txn, post: await closeTxn(ctx, txn, 'closed') };
+    return { txn, seen: await closeTxn(ctx, txn, 'closed') };
   });
   // A restore killed earlier is finished first; then this transaction's own, outside the txn lock.
   await resumeSafely(ctx);
-  if (closed) await restoreAfter(ctx, closed.txn, closed.post);
+  if (closed) await restoreAfter(ctx, closed.txn, closed.seen);
   return closed?.txn ?? null;
 }
 
 // Also used for a transaction found still open by the next run (killed guard or apt).
-export async function reconcile(ctx: HookContext, txn: Txn, why: string): Promise<void> {
+export async function reconcile(ctx: AppContext, txn: Txn, why: string): Promise<void> {
   txn.notes.push(`reconciled: ${why}`);
   ctx.log.warn({ txn: txn.id }, `closing a transaction left open: ${why}`);
   await closeTxn(ctx, txn, 'abandoned');
 }
 
-// Returns the post snapshot, when one could be taken.
-async function closeTxn(ctx: HookContext, txn: Txn, final: 'closed' | 'abandoned'): Promise<Snapshot | null> {
+// Returns what it saw (pre, post and their diff), when a post snapshot could be taken.
+async function closeTxn(ctx: AppContext, txn: Txn, final: 'closed' | 'abandoned'): Promise<Observed | null> {
   await disarmDropIns(ctx.dirs, ctx.run);
   txn.requests.push(...parseRequestLines(disarmGates(ctx.dirs)));
   for (const a of txn.armed.filter((x) => x.dropIn)) {
@@ -61,7 +61,7 @@ async function closeTxn(ctx: HookContext, txn: Txn, final: 'closed' | 'abandoned
     ctx.state,
     addPending(loadPending(ctx.state), txn, owed(policy, txn), (u) => policy.units[u]?.action ?? 'restart'),
   );
-  const post = final === 'closed' ? await report(ctx, txn, Object.keys(policy.units)) : null;
+  const seen = final === 'closed' ? await report(ctx, txn, policy) : null;
   txn.state = final;
   txn.closedAt = ctx.now().toISOString();
   archiveCurrent(ctx.state, txn);
@@ -69,7 +69,7 @@ async function closeTxn(ctx: HookContext, txn: Txn, final: 'closed' | 'abandoned
     { txn: txn.id, state: final, requests: txn.requests.length, findings: txn.findings.length },
     'transaction closed',
   );
-  return post;
+  return seen;
 }
 
 // Guarded units: those a rule decided, plus those a gate refused under their default mode.
@@ -89,12 +89,12 @@ function owed(policy: Policy, txn: Txn): { unit: string; mode: 'guarded' | 'defe
   ];
 }
 
-async function report(ctx: HookContext, txn: Txn, policyUnits: string[]): Promise<Snapshot | null> {
+async function report(ctx: AppContext, txn: Txn, policy: Policy): Promise<Observed | null> {
   if (!txn.preSnapshot) return null;
   try {
-    const pre = loadSnapshot(resolveRef(ctx.state, txn.preSnapshot));
-    const units = pre.probes.systemd.status === 'ok' ? pre.probes.systemd.data.units.map((u) => u.id) : policyUnits;
-    const post = await takeSnapshot(ctx.run, { ...ctx.probe, units }, 'post', ctx.now());
+    const prePath = resolveRef(ctx.state, txn.preSnapshot);
+    const pre = loadSnapshot(prePath);
+    const post = await takeSnapshot(ctx.run, { ...ctx.probe, units: unitsToProbe(policy, pre) }, 'post', ctx.now());
     await saveSnapshot(ctx.state, post);
     const found = diff(pre, post);
     const recreated = recreatedLinks(found);
@@ -106,7 +106,7 @@ async function report(ctx: HookContext, txn: Txn, policyUnits: string[]): Promis
     }));
     for (const f of txn.findings)
       (f.lost ? ctx.log.warn : ctx.log.info).call(ctx.log, { txn: txn.id, kind: f.kind }, f.text);
-    return post;
+    return { pre, prePath, post, findings: found };
   } catch (err) {
     txn.notes.push(`report: ${messageOf(err)}`);
     return null;

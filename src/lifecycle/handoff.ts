@@ -1,13 +1,13 @@
-// After the late Post-Invoke has closed a transaction: the automatic, ordered restore.
+// After the late Post-Invoke has closed a transaction: the automatic, ordered restore, handed what
+// the post-invoke already saw (its pre and post snapshots and their diff).
+import type { AppContext } from '../context.js';
 import { messageOf } from '../errors.js';
 import type { RestoreRecord } from '../restore/model.js';
+import { afterTxn, type Observed } from '../restore/requests.js';
 import { restore, resumeKilled } from '../restore/run.js';
-import type { Snapshot } from '../snapshot/model.js';
-import { loadSnapshot, resolveRef } from '../snapshot/store.js';
 import type { Txn } from '../txn/model.js';
-import type { HookContext } from './context.js';
 
-export async function restoreAfter(ctx: HookContext, txn: Txn, post: Snapshot | null): Promise<RestoreRecord | null> {
+export async function restoreAfter(ctx: AppContext, txn: Txn, seen: Observed | null): Promise<RestoreRecord | null> {
   if (!txn.preSnapshot) return null;
   if (!ctx.config.restore.auto) {
     ctx.log.info(
@@ -17,16 +17,7 @@ export async function restoreAfter(ctx: HookContext, txn: Txn, post: Snapshot | 
     return null;
   }
   try {
-    const baselinePath = resolveRef(ctx.state, txn.preSnapshot);
-    const baseline = loadSnapshot(baselinePath);
-    return await restore(ctx, {
-      trigger: { kind: 'txn', id: txn.id },
-      automatic: true,
-      baseline,
-      baselinePath,
-      modes: ['guarded'],
-      ...(post ? { live: post } : {}),
-    });
+    return await restore(ctx, afterTxn(ctx.state, { ...txn, preSnapshot: txn.preSnapshot }, seen));
   } catch (err) {
     // The transaction is closed and journaled; a restore that could not even start is logged, and status shows the owed restarts.
     ctx.log.error({ txn: txn.id, err: messageOf(err) }, 'restore could not run');
@@ -35,7 +26,7 @@ export async function restoreAfter(ctx: HookContext, txn: Txn, post: Snapshot | 
 }
 
 // A restore killed earlier: finished before anything else. Its failure must not stop the hook's own work.
-export async function resumeSafely(ctx: HookContext): Promise<void> {
+export async function resumeSafely(ctx: AppContext): Promise<void> {
   try {
     await resumeKilled(ctx);
   } catch (err) {

@@ -1,0 +1,126 @@
+// The application context, built once per entry point (a CLI command, a hook, a service). Every
+// setting is resolved here in needrestart's order: built-in defaults, then
+// /etc/apt-netguard/config.yaml, then the environment, then flags. Nothing else in src/ reads
+// process.env (the bundle's boot code aside), and every layer takes the context it is handed.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Config } from './config/model.js';
+import type { Run } from './exec.js';
+import type { Log } from './log.js';
+import type { PolicyDirs } from './policy/load.js';
+import type { ProbeContext } from './probes/types.js';
+import { DEFAULT_RUN_DIR, DEFAULT_STATE_DIR, DEFAULT_SYSTEMD_RUN_DIR } from './state.js';
+import type { ArmDirs } from './txn/arm.js';
+
+// esbuild writes the package version in at build time (scripts/build.mjs).
+export const VERSION = process.env.APT_NETGUARD_BUILD_VERSION ?? 'dev';
+export const CONFIG_FILE = '/etc/apt-netguard/config.yaml';
+export const SHIPPED_POLICY_DIR = '/usr/share/apt-netguard/policies';
+export const ADMIN_POLICY_DIR = '/etc/apt-netguard/policies.d';
+
+// What a command's flags set; each wins over the environment.
+export interface Flags {
+  stateDir?: string | undefined;
+  policyDir?: string | undefined;
+  timeoutMs?: number | undefined;
+}
+// What differs between entry points when neither the environment nor a flag says.
+export interface Defaults {
+  logLevel?: string;
+  timeoutMs?: number;
+}
+
+// Everything but config.yaml's contents: cheap to resolve, so commands that never read the config
+// (snapshot, diff, list) do not load the YAML parser for it.
+export interface Settings {
+  stateDir: string;
+  dirs: ArmDirs;
+  configPath: string;
+  policyDirs: PolicyDirs;
+  probe: Omit<ProbeContext, 'units'>;
+  logLevel: string;
+  // Hook lines are copied to journald (APT_NETGUARD_JOURNAL=0 turns it off).
+  journal: boolean;
+  // APT_NETGUARD_DISABLE=1: every hook does nothing for this run.
+  disabled: boolean;
+  // APT_NETGUARD_STRICT=1 makes a hook failure stop apt, whatever config.yaml says; null: it decides.
+  strict: true | null;
+  debug: boolean;
+  // Where apt writes the Pre-Install-Pkgs stream (APT_HOOK_INFO_FD), else stdin.
+  hookInfoFd: number;
+  // Where commands are looked up (PATH; exec.ts adds the sbin dirs).
+  searchPath: string;
+}
+
+export function settings(flags: Flags = {}, defaults: Defaults = {}, env = process.env): Settings {
+  const systemdRun = env.APT_NETGUARD_SYSTEMD_RUN_DIR ?? DEFAULT_SYSTEMD_RUN_DIR;
+  const fd = env.APT_HOOK_INFO_FD;
+  return {
+    stateDir: flags.stateDir ?? env.APT_NETGUARD_STATE_DIR ?? DEFAULT_STATE_DIR,
+    dirs: { run: env.APT_NETGUARD_RUN_DIR ?? DEFAULT_RUN_DIR, systemdRun },
+    configPath: env.APT_NETGUARD_CONFIG ?? CONFIG_FILE,
+    policyDirs: {
+      shipped: env.APT_NETGUARD_SHIPPED_POLICIES ?? shippedPolicyDir(),
+      admin: flags.policyDir ?? env.APT_NETGUARD_POLICIES_D ?? ADMIN_POLICY_DIR,
+      trustedUid: 0,
+    },
+    probe: { timeoutMs: flags.timeoutMs ?? defaults.timeoutMs ?? 5_000, systemdRunDir: systemdRun },
+    logLevel: env.APT_NETGUARD_LOG_LEVEL ?? defaults.logLevel ?? 'info',
+    journal: env.APT_NETGUARD_JOURNAL !== '0',
+    disabled: env.APT_NETGUARD_DISABLE === '1',
+    strict: env.APT_NETGUARD_STRICT === '1' ? true : null,
+    debug: Boolean(env.APT_NETGUARD_DEBUG),
+    hookInfoFd: fd && /^\d+$/.test(fd) ? Number(fd) : 0,
+    searchPath: env.PATH ?? '',
+  };
+}
+
+// The installed policies, else the policies/ beside the program (a checkout, or the bundle's dist/).
+function shippedPolicyDir(): string {
+  const beside = join(dirname(process.argv[1] ?? '.'), '..', 'policies');
+  return existsSync(SHIPPED_POLICY_DIR) || !existsSync(beside) ? SHIPPED_POLICY_DIR : beside;
+}
+
+// What the guard's layers (lifecycle, restore) are handed: settings, config and the outside world.
+export interface AppContext {
+  run: Run;
+  log: Log;
+  state: string;
+  dirs: ArmDirs;
+  policyDirs: PolicyDirs;
+  probe: Omit<ProbeContext, 'units'>;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+  config: Config;
+  // Problems in config.yaml (the defaults apply); each entry point logs them.
+  configErrors: string[];
+  // Whether a failure should stop apt (strict mode); otherwise every hook exits 0.
+  strict: boolean;
+}
+
+// The one Run everything is handed: spawns through exec.ts, and `ip -j` dumps asked for together
+// share one process (ipbatch.ts). Loaded when first needed: execa's init is off `--version`'s path.
+export async function makeRun(s: Pick<Settings, 'searchPath'>): Promise<Run> {
+  const [{ spawner }, { coalesceIp }] = await Promise.all([import('./exec.js'), import('./ipbatch.js')]);
+  return coalesceIp(spawner(s.searchPath));
+}
+
+export async function appContext(s: Settings, log: Log, run?: Run): Promise<AppContext> {
+  const { loadConfig } = await import('./config/load.js');
+  const { config, errors } = loadConfig(s.configPath);
+  // The environment wins over the file, as NEEDRESTART_MODE does over needrestart.conf.
+  if (s.strict !== null) config.strict = s.strict;
+  return {
+    run: run ?? (await makeRun(s)),
+    log,
+    state: s.stateDir,
+    dirs: s.dirs,
+    policyDirs: s.policyDirs,
+    probe: s.probe,
+    now: () => new Date(),
+    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    config,
+    configErrors: errors,
+    strict: config.strict,
+  };
+}

@@ -1,0 +1,117 @@
+// Where the guard keeps state, in one place: every path, the locks around read-modify-write, and
+// documents written atomically. The stores (snapshot/store, txn/store, txn/vetoes, restore/records)
+// and the gates (txn/arm) take their paths from here and never join a file name themselves.
+//
+// /var/lib/apt-netguard/        the state dir (--state-dir, APT_NETGUARD_STATE_DIR); survives reboots
+//   .lock                       lock 'snapshots': saving and pruning snapshots
+//   snapshots/<id>.json         snapshots, the newest 20 (a dot-file is an interrupted write)
+//   txn/.lock                   lock 'txn': the transaction, pending.json and vetoes.json
+//   txn/current.json            the open transaction, or one a killed run left open
+//   txn/<id>.json               closed transactions, the newest 50
+//   pending.json                restarts owed, in order (guarded, then deferred)
+//   vetoes.json                 rule vetoes that outlive their dpkg run, until the unit restarts
+//   restore/.lock               lock 'restore': the restore records
+//   restore/current.json        the running restore, or one whose guard was killed
+//   restore/<id>.json           ended restores, the newest 50
+// /run/apt-netguard/            the run dir (APT_NETGUARD_RUN_DIR): the gates, gone at reboot as they must be
+//   open                        the open transaction's id; the policy-rc.d gate (hooks/policy-rc.d) looks for it
+//   armed/<unit>                the unit's mode while armed: guarded, defer or veto
+//   requests                    lines the gates append: `<unix s> <who> <unit> <action> <mode>`
+// /run/systemd/system/<unit>.d/50-apt-netguard.conf   RefuseManualStop=yes while dpkg runs
+//                               (APT_NETGUARD_SYSTEMD_RUN_DIR moves it, for tests with a fake systemctl)
+// /var/cache/apt-netguard/      V8 code caches, owned by the bundle's boot code (src/boot/)
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InputError, messageOf } from './errors.js';
+import { ensureDir, writeFileAtomic } from './fsutil.js';
+
+export const DEFAULT_STATE_DIR = '/var/lib/apt-netguard';
+export const DEFAULT_RUN_DIR = '/run/apt-netguard';
+export const DEFAULT_SYSTEMD_RUN_DIR = '/run/systemd/system';
+
+export const KEEP_SNAPSHOTS = 20;
+export const KEEP_TXNS = 50;
+export const KEEP_RESTORES = 50;
+
+export const statePaths = (state: string) => ({
+  snapshots: join(state, 'snapshots'),
+  txn: join(state, 'txn'),
+  pending: join(state, 'pending.json'),
+  vetoes: join(state, 'vetoes.json'),
+  restore: join(state, 'restore'),
+});
+
+export const runPaths = (run: string) => ({
+  open: join(run, 'open'),
+  armed: join(run, 'armed'),
+  requests: join(run, 'requests'),
+});
+
+export const DROP_IN = '50-apt-netguard.conf';
+export const dropInDir = (systemdRun: string, unit: string) => join(systemdRun, `${unit}.d`);
+
+// Each lock is `<dir>/.lock`. The transaction files have their own, because a snapshot is saved
+// under the state dir's lock while the transaction's lock is held.
+const LOCK_DIR = {
+  snapshots: (s: string) => s,
+  txn: (s: string) => statePaths(s).txn,
+  restore: (s: string) => statePaths(s).restore,
+};
+export type LockName = keyof typeof LOCK_DIR;
+
+export async function withStateLock<T>(state: string, name: LockName, fn: () => Promise<T> | T): Promise<T> {
+  // Loaded here, not at start-up: proper-lockfile's init is off the path to the first probe spawn.
+  const { withLock } = await import('./lock.js');
+  return withLock(LOCK_DIR[name](state), fn);
+}
+
+export function readJson<T>(path: string, check: (v: unknown) => v is T, what: string): T | null {
+  if (!existsSync(path)) return null;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new InputError(`${path}: unreadable: ${messageOf(err)}`);
+  }
+  if (!check(doc)) throw new InputError(`${path}: not ${what}`);
+  return doc;
+}
+
+// Its twin: the document, indented a little for people reading the state dir, written atomically.
+export function writeJson(path: string, doc: unknown): void {
+  ensureDir(dirname(path));
+  writeFileAtomic(path, JSON.stringify(doc, null, 1));
+}
+
+// A journal folder: `current.json` while the thing is in progress, `<id>.json` once it ended, the
+// newest `keep` kept. Callers hold the folder's lock around read-modify-write.
+export function journal<T extends { id: string }>(
+  dir: string,
+  check: (v: unknown) => v is T,
+  what: string,
+  keep: number,
+) {
+  const current = join(dir, 'current.json');
+  const ended = () =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.json') && f !== 'current.json' && !f.startsWith('.'))
+          .map((f) => f.slice(0, -5))
+          .sort()
+      : [];
+  return {
+    dir,
+    hasCurrent: () => existsSync(current),
+    loadCurrent: (): T | null => readJson(current, check, what),
+    saveCurrent: (doc: T): void => writeJson(current, doc),
+    // The ended document is written under its id before current.json goes: a crash in between
+    // leaves both, and the next run finds the current one already ended and finishes it again, harmlessly.
+    finish(doc: T): void {
+      writeJson(join(dir, `${doc.id}.json`), doc);
+      rmSync(current, { force: true });
+      for (const old of ended().slice(0, -keep)) rmSync(join(dir, `${old}.json`), { force: true });
+    },
+    listEnded: ended,
+    loadEnded: (id: string): T | null => readJson(join(dir, `${id}.json`), check, what),
+  };
+}
