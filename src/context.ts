@@ -9,8 +9,7 @@ import type { Run } from './exec.js';
 import type { Log } from './log.js';
 import type { PolicyDirs } from './policy/load.js';
 import type { ProbeContext } from './probes/types.js';
-import { DEFAULT_RUN_DIR, DEFAULT_STATE_DIR, DEFAULT_SYSTEMD_RUN_DIR } from './state.js';
-import type { ArmDirs } from './txn/arm.js';
+import { DEFAULT_RUN_DIR, DEFAULT_STATE_DIR, DEFAULT_SYSTEMD_RUN_DIR, type ArmDirs } from './state.js';
 
 // esbuild writes the package version in at build time (scripts/build.mjs).
 export const VERSION = process.env.APT_NETGUARD_BUILD_VERSION ?? 'dev';

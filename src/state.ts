@@ -47,6 +47,12 @@ export const runPaths = (run: string) => ({
   requests: join(run, 'requests'),
 });
 
+// The run dir (the gates) and systemd's runtime unit dir (the drop-ins).
+export interface ArmDirs {
+  run: string;
+  systemdRun: string;
+}
+
 export const DROP_IN = '50-apt-netguard.conf';
 export const dropInDir = (systemdRun: string, unit: string) => join(systemdRun, `${unit}.d`);
 

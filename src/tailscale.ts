@@ -1,7 +1,5 @@
 // What the guard knows about Tailscale and the units around it, in one place: the interface, its
 // routing table and rule range, the unit names, and which units a snapshot asks systemd about.
-import type { Policy } from './policy/model.js';
-import type { Snapshot } from './snapshot/model.js';
 
 export const TS_IF = 'tailscale0';
 export const TS_TABLE = '52';
@@ -18,9 +16,18 @@ export const DEFAULT_UNITS: readonly string[] = [NETWORKD, TAILSCALED, NFTABLES]
 export const isTailscaleRule = (r: { priority: number; table: string }): boolean =>
   (r.priority >= 5200 && r.priority < 5300) || r.table === TS_TABLE;
 
+// A policy and a snapshot as far as unitsToProbe reads them: this module sits below both, so that
+// the probes can use its facts too.
+interface Declares {
+  units: Record<string, unknown>;
+}
+interface Recorded {
+  probes: { systemd: { status: 'ok'; data: { units: readonly { id: string }[] } } | { status: 'unavailable' } };
+}
+
 // The units to ask systemd about: the policy's (else the defaults), plus those an earlier snapshot
 // recorded, so that a diff against it compares every unit it has.
-export function unitsToProbe(policy: Pick<Policy, 'units'> | null, baseline?: Pick<Snapshot, 'probes'>): string[] {
+export function unitsToProbe(policy: Declares | null, baseline?: Recorded): string[] {
   const seen = baseline?.probes.systemd.status === 'ok' ? baseline.probes.systemd.data.units.map((u) => u.id) : [];
   return [...new Set([...(policy ? Object.keys(policy.units) : DEFAULT_UNITS), ...seen])];
 }

@@ -33,10 +33,8 @@ export async function policyCommand(args: string[]): Promise<number> {
     );
     return 0;
   }
-  if (v.json)
-    out(
-      `${JSON.stringify({ ok: loaded.errors.length === 0, errors: loaded.errors, warnings: loaded.warnings, files: loaded.policy.sources })}\n`,
-    );
+  const { errors, warnings } = loaded;
+  if (v.json) out(`${JSON.stringify({ ok: !errors.length, errors, warnings, files: loaded.policy.sources })}\n`);
   else for (const w of loaded.warnings) out(`warning: ${w}\n`);
   if (loaded.errors.length) {
     if (!v.json) for (const e of loaded.errors) out(`${e}\n`);

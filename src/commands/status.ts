@@ -44,9 +44,7 @@ export async function statusCommand(args: string[]): Promise<number> {
   const pending = loadPending(state);
   const why = troubled(txn, restore, pending);
   if (v.json)
-    out(
-      `${JSON.stringify({ ok: !why.length, problems: why, transaction: txn, open: Boolean(current), restore, pending })}\n`,
-    );
+    out(`${JSON.stringify({ ok: !why.length, problems: why, transaction: txn, open: !!current, restore, pending })}\n`);
   else out(formatStatus(txn, Boolean(current), restore, pending, why));
   return why.length ? EXIT.findings : EXIT.ok;
 }
@@ -61,9 +59,8 @@ function formatStatus(
   const out: string[] = [why.length ? `NEEDS ATTENTION: ${why.join('; ')}` : 'OK: nothing lost, nothing owed'];
   if (!txn) out.push('no transaction recorded yet');
   else {
-    out.push(
-      `${open ? 'open' : 'last'} transaction ${txn.id}: ${txn.state}, opened ${txn.openedAt}${txn.closedAt ? `, closed ${txn.closedAt}` : ''}`,
-    );
+    const closed = txn.closedAt ? `, closed ${txn.closedAt}` : '';
+    out.push(`${open ? 'open' : 'last'} transaction ${txn.id}: ${txn.state}, opened ${txn.openedAt}${closed}`);
     const pkgs = txn.packages.map((p) => `${p.name} ${p.oldVersion ?? '-'} -> ${p.newVersion ?? '(removed)'}`);
     out.push(`  packages: ${pkgs.length ? pkgs.join(', ') : 'none'}`);
     for (const d of txn.decisions) out.push(`  decision: ${d.unit} ${d.action} (${d.step}) by ${d.rule}: ${d.reason}`);

@@ -1,7 +1,7 @@
 // Reads /etc/apt-netguard/config.yaml (fs only); a missing file is the defaults, a broken one too, with errors.
 import { existsSync, readFileSync } from 'node:fs';
 import { untrusted } from '../fsutil.js';
-import { formatProblem } from '../policy/validate.js';
+import { formatProblem } from '../problems.js';
 import { defaultConfig, type Config } from './model.js';
 import { validateConfig } from './validate.js';
 

@@ -1,10 +1,7 @@
 // Pure: config.yaml text to a Config (defaults for whatever is absent or wrong) plus file:line:col problems.
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
-import { formatProblem, type Problem } from '../policy/validate.js';
-import { suggest } from '../policy/suggest.js';
+import { isMap, isScalar, isSeq } from 'yaml';
+import { suggest, yamlFile, type Problem } from '../problems.js';
 import { defaultConfig, type Config } from './model.js';
-
-export { formatProblem };
 
 type Field =
   { kind: 'bool' } | { kind: 'seconds'; min: number; max: number } | { kind: 'int'; min: number; max: number };
@@ -18,24 +15,8 @@ const RESTORE: Record<string, [keyof Config['restore'], Field]> = {
 };
 
 export function validateConfig(file: string, text: string): { config: Config; errors: Problem[] } {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const { doc, errors, at } = yamlFile(file, text);
   const config = defaultConfig();
-  const errors: Problem[] = [];
-  const at = (node: unknown, message: string, hint?: string) => {
-    const { line, col } = lc.linePos((node as Node | null)?.range?.[0] ?? 0);
-    errors.push({ file, line, col, message, ...(hint ? { hint } : {}) });
-  };
-  for (const e of doc.errors) {
-    const { line, col } = lc.linePos(e.pos[0]);
-    errors.push({
-      file,
-      line,
-      col,
-      message: `YAML: ${e.message.split('\n')[0]}`,
-      hint: 'check the indentation and quoting on this line',
-    });
-  }
   if (errors.length || doc.contents === null) return { config, errors };
   const value = (node: unknown, f: Field, what: string): boolean | number | undefined => {
     const v = isScalar(node) ? node.value : undefined;

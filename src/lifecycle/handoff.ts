@@ -19,7 +19,8 @@ export async function restoreAfter(ctx: AppContext, txn: Txn, seen: Observed | n
   try {
     return await restore(ctx, afterTxn(ctx.state, { ...txn, preSnapshot: txn.preSnapshot }, seen));
   } catch (err) {
-    // The transaction is closed and journaled; a restore that could not even start is logged, and status shows the owed restarts.
+    // The transaction is closed and journaled; a restore that could not even start is logged, and
+    // status shows the owed restarts.
     ctx.log.error({ txn: txn.id, err: messageOf(err) }, 'restore could not run');
     return null;
   }

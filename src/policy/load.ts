@@ -2,7 +2,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { mergeFragments, type Policy, type PolicyFragment } from './model.js';
-import { formatProblem, validatePolicy, type Problem } from './validate.js';
+import { formatProblem, type Problem } from '../problems.js';
+import { validatePolicy } from './validate.js';
 import { topoOrder } from './order.js';
 import { untrusted } from '../fsutil.js';
 
@@ -53,13 +54,15 @@ function readDir(dir: string, uid: number): Read {
   return out;
 }
 
+// An origin (`file:line:col`) back to a problem's place.
+const where = (origin: string | undefined) => {
+  const m = /^(.*):(\d+):(\d+)$/.exec(origin ?? '');
+  return m ? { file: m[1]!, line: Number(m[2]), col: Number(m[3]) } : { file: '(policy)', line: 0, col: 0 };
+};
+
 // Checks that need the merged result: `after` names a declared unit, and no cycles.
 export function crossCheck(policy: Policy): Problem[] {
   const problems: Problem[] = [];
-  const where = (origin: string | undefined) => {
-    const m = /^(.*):(\d+):(\d+)$/.exec(origin ?? '');
-    return m ? { file: m[1]!, line: Number(m[2]), col: Number(m[3]) } : { file: '(policy)', line: 0, col: 0 };
-  };
   for (const u of Object.values(policy.units)) {
     for (const dep of u.after) {
       if (!policy.units[dep])
@@ -82,6 +85,25 @@ export function crossCheck(policy: Policy): Problem[] {
 }
 
 // `dirs` come from the context (context.ts): the shipped dir, then the admin's.
+// Pure: what is valid but does not do what its author likely meant.
+export function crossWarnings(policy: Policy): Problem[] {
+  const out: Problem[] = [];
+  for (const r of policy.rules) {
+    for (const unit of Object.keys(r.units).filter((u) => !policy.units[u])) {
+      const message = `rule ${r.name} decides ${unit}, which no file declares under units:`;
+      const hint = `declare ${unit} under units:, or no gate is armed for it and its restarts go through`;
+      out.push({ ...where(r.from), message, hint });
+    }
+  }
+  for (const u of Object.values(policy.units)) {
+    if (!u.refuseStop || u.package) continue;
+    const message = `${u.unit} has refuse-stop but no package:`;
+    const hint = `name its package, so that a run that removes it leaves ${u.unit} free to stop`;
+    out.push({ ...where(u.from['refuse-stop']), message, hint });
+  }
+  return out;
+}
+
 export function loadPolicy(dirs: PolicyDirs): LoadedPolicy {
   const shipped = readDir(dirs.shipped, dirs.trustedUid);
   const admin = readDir(dirs.admin, dirs.trustedUid);
@@ -91,7 +113,7 @@ export function loadPolicy(dirs: PolicyDirs): LoadedPolicy {
     ...admin.errors,
     ...(shipped.errors.length + admin.errors.length ? [] : crossCheck(all).map(formatProblem)),
   ];
-  const warnings = [...shipped.warnings, ...admin.warnings];
+  const warnings = [...shipped.warnings, ...admin.warnings, ...crossWarnings(all).map(formatProblem)];
   if (allErrors.length === 0) return { policy: all, errors: [], warnings, fellBack: false };
   // Fall back to the shipped files alone; if those are broken too, what parsed of them.
   const defaults = mergeFragments(shipped.fragments);

@@ -1,5 +1,5 @@
 // Pure: one policy file's text to a fragment, plus errors and warnings that carry file:line:col.
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
 import semver from 'semver';
 import {
   MODES,
@@ -11,17 +11,9 @@ import {
   type PackageRule,
   type PolicyFragment,
 } from './model.js';
-import { suggest } from './suggest.js';
+import { suggest, yamlFile, type Problem } from '../problems.js';
 
-export interface Problem {
-  file: string;
-  line: number;
-  col: number;
-  message: string;
-  hint?: string;
-}
-export const formatProblem = (p: Problem) =>
-  `${p.file}:${p.line}:${p.col}: ${p.message}${p.hint ? ` (hint: ${p.hint})` : ''}`;
+export { formatProblem, type Problem } from '../problems.js';
 
 export interface Validated {
   fragment: PolicyFragment;
@@ -36,25 +28,8 @@ const LISTEN_RE = /^(\[[0-9a-fA-F:.]+\]|[0-9.]+)?:\d{1,5}$/;
 const RULE_KEYS = ['name', 'match', 'version', 'on', 'units', 'reason'];
 
 export function validatePolicy(file: string, text: string): Validated {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const errors: Problem[] = [];
-  const warnings: Problem[] = [];
-  const at = (node: Node | null | undefined, message: string, hint?: string, list = errors) => {
-    const { line, col } = lc.linePos(node?.range?.[0] ?? 0);
-    list.push({ file, line, col, message, ...(hint ? { hint } : {}) });
-  };
+  const { doc, errors, warnings, at, pos } = yamlFile(file, text);
   const fragment: PolicyFragment = { file, units: {}, rules: [] };
-  for (const e of doc.errors) {
-    const { line, col } = lc.linePos(e.pos[0]);
-    errors.push({
-      file,
-      line,
-      col,
-      message: `YAML: ${e.message.split('\n')[0]}`,
-      hint: 'check the indentation and quoting on this line',
-    });
-  }
   if (errors.length) return { fragment, errors, warnings };
   const root = doc.contents;
   if (root === null) return { fragment, errors, warnings }; // an empty file changes nothing
@@ -62,7 +37,7 @@ export function validatePolicy(file: string, text: string): Validated {
     return (at(root, 'expected a mapping with "units:" and/or "packages:"'), { fragment, errors, warnings });
 
   const originOf = (node: Node | null | undefined) => {
-    const { line, col } = lc.linePos(node?.range?.[0] ?? 0);
+    const { line, col } = pos(node);
     return `${file}:${line}:${col}`;
   };
   // A single value stands for a one-item list: `match: kmod` is `match: [kmod]`.
@@ -70,19 +45,19 @@ export function validatePolicy(file: string, text: string): Validated {
   const keyName = (p: Pair) => (isScalar(p.key) ? String(p.key.value) : '');
   const scalarString = (node: unknown, what: string): string | null => {
     if (isScalar(node) && typeof node.value === 'string' && node.value !== '') return node.value;
-    at(node as Node, `${what} must be a non-empty string`);
+    at(node, `${what} must be a non-empty string`);
     return null;
   };
   const mode = (node: unknown, what: string): Mode | null => {
     const v = isScalar(node) ? String(node.value) : '';
     if ((MODES as readonly string[]).includes(v)) return v as Mode;
-    at(node as Node, `${what}: unknown mode '${v}'`, `use one of ${MODES.join(', ')}${suggest(v, MODES)}`);
+    at(node, `${what}: unknown mode '${v}'`, `use one of ${MODES.join(', ')}${suggest(v, MODES)}`);
     return null;
   };
   const unitName = (node: unknown): string | null => {
     const v = isScalar(node) ? String(node.value) : '';
     if (UNIT_RE.test(v)) return v;
-    at(node as Node, `'${v}' is not a unit name`, 'write the full unit name, e.g. tailscaled.service');
+    at(node, `'${v}' is not a unit name`, 'write the full unit name, e.g. tailscaled.service');
     return null;
   };
 
@@ -182,13 +157,11 @@ export function validatePolicy(file: string, text: string): Validated {
           } else if (k === 'on') {
             const items = listOf(v);
             const events = items.map((e) => (isScalar(e) ? String(e.value) : ''));
-            const bad = items.find((_, i) => !(RULE_EVENTS as readonly string[]).includes(events[i]!));
+            const known = (e: string) => (RULE_EVENTS as readonly string[]).includes(e);
+            const bad = items.find((_, i) => !known(events[i]!));
+            const typo = events.find((e) => !known(e)) ?? '';
             if (bad !== undefined || !events.length)
-              at(
-                (bad ?? v) as Node,
-                `on: expected install and/or remove`,
-                `e.g. on: [install]${suggest(events.find((e) => !(RULE_EVENTS as readonly string[]).includes(e)) ?? '', RULE_EVENTS)}`,
-              );
+              at(bad ?? v, `on: expected install and/or remove`, `e.g. on: [install]${suggest(typo, RULE_EVENTS)}`);
             else rule.on = events as RuleEvent[];
           } else if (k === 'units') {
             if (!isMap(v)) {

@@ -15,20 +15,21 @@ export function formatPlanSteps(plan: Plan): string[] {
 }
 
 export function formatRecord(r: RestoreRecord): string {
+  const how = `${r.automatic ? 'automatic, ' : ''}${r.trigger.kind} ${r.trigger.id}`;
+  const ended = r.endedAt ? `, ended ${r.endedAt}` : ', not ended';
   const out = [
-    `restore ${r.id} (${r.automatic ? 'automatic, ' : ''}${r.trigger.kind} ${r.trigger.id}): ${r.state.toUpperCase()}`,
-    `  started ${r.startedAt}${r.endedAt ? `, ended ${r.endedAt}` : ', not ended'}${r.resumes ? `, resumed ${r.resumes}x` : ''}`,
+    `restore ${r.id} (${how}): ${r.state.toUpperCase()}`,
+    `  started ${r.startedAt}${ended}${r.resumes ? `, resumed ${r.resumes}x` : ''}`,
   ];
   for (const f of r.findings) out.push(`  found: ${f}`);
-  for (const s of r.steps)
-    out.push(
-      `  step ${s.id}: ${s.status}${s.attempts > 1 ? ` (${s.attempts} attempts)` : ''}${s.detail ? `: ${s.detail}` : ''}`,
-    );
+  for (const s of r.steps) {
+    const attempts = s.attempts > 1 ? ` (${s.attempts} attempts)` : '';
+    out.push(`  step ${s.id}: ${s.status}${attempts}${s.detail ? `: ${s.detail}` : ''}`);
+  }
   for (const u of r.plan.unresolved) out.push(`  cannot fix: ${u.finding}: ${u.why}`);
   if (r.verification) {
-    out.push(
-      `  verified against ${r.baseline}: ${r.verification.unexpected.length ? `${r.verification.unexpected.length} problems remain` : 'nothing lost'}`,
-    );
+    const n = r.verification.unexpected.length;
+    out.push(`  verified against ${r.baseline}: ${n ? `${n} problems remain` : 'nothing lost'}`);
     for (const u of r.verification.unexpected) out.push(`    remains: ${u}`);
   }
   for (const n of [...r.plan.notes, ...r.notes]) out.push(`  note: ${n}`);

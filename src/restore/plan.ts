@@ -77,7 +77,8 @@ export function planRestore(input: PlanInput): Plan {
     unitStep(
       TAILSCALED,
       'restart',
-      `lost: ${lostRoutes.length} table-52 routes, ${lostRules.length} Tailscale rules (tailscaled re-adds rules, never routes)`,
+      `lost: ${lostRoutes.length} table-52 routes, ${lostRules.length} Tailscale rules` +
+        ' (tailscaled re-adds rules, never routes)',
     );
   }
   for (const f of findings) {

@@ -159,10 +159,13 @@ async function conclude(ctx: AppContext, rec: RestoreRecord): Promise<RestoreRec
     alerts: rec.alerts.map((a) => `${a.target}: ${a.ok ? 'sent' : a.detail}`),
   };
   if (rec.state === 'verified') ctx.log.info(fields, 'restore verified');
-  else
-    ctx.log.error(
-      fields,
-      `restore ${rec.state}: ${rec.verification?.unexpected.join('; ') || rec.notes.at(-1) || rec.steps.find((s) => s.status === 'failed')?.detail || ''}`,
-    );
+  else {
+    const why =
+      rec.verification?.unexpected.join('; ') ||
+      rec.notes.at(-1) ||
+      rec.steps.find((s) => s.status === 'failed')?.detail ||
+      '';
+    ctx.log.error(fields, `restore ${rec.state}: ${why}`);
+  }
   return rec;
 }

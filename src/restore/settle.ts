@@ -78,12 +78,13 @@ export async function waitSettled(
         detail: `settled after ${waited} ms (${changes} routing changes seen)`,
         recent,
       };
+    const churn = `routing changed ${changes} times`;
     if (waited >= timeoutMs)
       return {
         settled: false,
         recent,
         waitedMs: waited,
-        detail: `not settled after ${waited} ms: ${busy.length ? `links ${busy.join(', ')}` : `routing changed ${changes} times`}`,
+        detail: `not settled after ${waited} ms: ${busy.length ? `links ${busy.join(', ')}` : churn}`,
       };
   }
 }

@@ -6,14 +6,9 @@ import type { Run } from '../exec.js';
 import type { PkgChange } from '../apt/hookinfo.js';
 import type { Decision } from '../policy/decide.js';
 import type { Policy } from '../policy/model.js';
-import { DROP_IN, dropInDir, runPaths } from '../state.js';
+import { DROP_IN, dropInDir, runPaths, type ArmDirs } from '../state.js';
 import type { Armed, Requester } from './model.js';
 
-// The run dir (the gates) and systemd's runtime unit dir (the drop-ins).
-export interface ArmDirs {
-  run: string;
-  systemdRun: string;
-}
 const DROP_IN_TEXT =
   '# Armed by apt-netguard for one dpkg run; removed by its Post-Invoke hook.\n[Unit]\nRefuseManualStop=yes\n';
 

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/config/model.js';
-import { formatProblem, validateConfig } from '../../src/config/validate.js';
+import { validateConfig } from '../../src/config/validate.js';
+import { formatProblem } from '../../src/problems.js';
 
 const check = (text: string) => validateConfig('config.yaml', text);
 

@@ -93,3 +93,30 @@ describe('loadPolicy', () => {
     ]);
   });
 });
+
+describe('policy warnings: valid, but not what the author likely meant', () => {
+  it.each([
+    [
+      'a rule decides a unit no file declares',
+      'packages:\n  - name: ssh\n    match: [openssh-server]\n    units: {ssh.service: guarded}\n    reason: r\n',
+      [/50-w\.yaml:2:5: rule ssh decides ssh\.service, which no file declares under units:.*no gate is armed/],
+    ],
+    [
+      'refuse-stop without a package',
+      'units:\n  ssh.socket:\n    refuse-stop: true\n',
+      [/50-w\.yaml:3:5: ssh\.socket has refuse-stop but no package:.*free to stop/],
+    ],
+    [
+      'a declared unit with its package',
+      'units:\n  ssh.socket:\n    package: openssh-server\n    refuse-stop: true\n',
+      [],
+    ],
+  ])('%s', (_, text, want) => {
+    admin('50-w.yaml', text);
+    const r = loadPolicy(dirs);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toHaveLength(want.length);
+    want.forEach((re, i) => expect(r.warnings[i]).toMatch(re));
+  });
+  it('the shipped policy has none', () => expect(loadPolicy(dirs).warnings).toEqual([]));
+});

@@ -1,0 +1,72 @@
+// The state layout and its locks: one place for every path, and read-modify-write serialised.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../src/errors.js';
+import { journal, readJson, runPaths, statePaths, withStateLock, writeJson } from '../src/state.js';
+import { scratch } from './helpers/scratch.js';
+
+describe('layout', () => {
+  it('the state dir', () =>
+    expect(statePaths('/s')).toEqual({
+      snapshots: '/s/snapshots',
+      txn: '/s/txn',
+      pending: '/s/pending.json',
+      vetoes: '/s/vetoes.json',
+      restore: '/s/restore',
+    }));
+  it('the run dir the shell gate reads', () =>
+    expect(runPaths('/r')).toEqual({ open: '/r/open', armed: '/r/armed', requests: '/r/requests' }));
+});
+
+describe('locks', () => {
+  it.each(['snapshots', 'txn', 'restore'] as const)('%s: holders run one at a time', async (name) => {
+    const dir = scratch('ng-lock-');
+    const order: string[] = [];
+    const slow = withStateLock(dir, name, async () => {
+      order.push('a in');
+      await new Promise((r) => setTimeout(r, 300));
+      order.push('a out');
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    await withStateLock(dir, name, () => void order.push('b'));
+    await slow;
+    expect(order).toEqual(['a in', 'a out', 'b']);
+    expect(existsSync(join(dir, name === 'snapshots' ? '.lock' : `${name}/.lock`))).toBe(false);
+  });
+  it('the three locks are independent: the txn lock held, a snapshot still saves', async () => {
+    const dir = scratch('ng-lock-');
+    const got = await withStateLock(dir, 'txn', () => withStateLock(dir, 'snapshots', () => 'inner'));
+    expect(got).toBe('inner');
+  });
+});
+
+describe('JSON documents and journals', () => {
+  const isDoc = (v: unknown): v is { id: string } => typeof (v as { id?: unknown } | null)?.id === 'string';
+  it('round-trips, and a missing file is null', () => {
+    const p = join(scratch('ng-json-'), 'a/b.json');
+    expect(readJson(p, isDoc, 'a doc')).toBeNull();
+    writeJson(p, { id: 'x' });
+    expect(readJson(p, isDoc, 'a doc')).toEqual({ id: 'x' });
+  });
+  it.each([
+    ['not JSON', '{"half', /unreadable/],
+    ['the wrong shape', '{"other":1}', /not a doc/],
+  ])('%s is an InputError naming the file', (_, text, re) => {
+    const p = join(scratch('ng-json-'), 'x.json');
+    writeFileSync(p, text);
+    expect(() => readJson(p, isDoc, 'a doc')).toThrow(InputError);
+    expect(() => readJson(p, isDoc, 'a doc')).toThrow(re);
+  });
+  it('a journal keeps the newest `keep` ended documents, oldest first', () => {
+    const j = journal(scratch('ng-journal-'), isDoc, 'a doc', 2);
+    for (const id of ['1', '2', '3']) {
+      j.saveCurrent({ id });
+      expect(j.hasCurrent()).toBe(true);
+      j.finish({ id });
+    }
+    expect(j.hasCurrent()).toBe(false);
+    expect(j.listEnded()).toEqual(['2', '3']);
+    expect(j.loadEnded('3')).toEqual({ id: '3' });
+  });
+});
