@@ -4,7 +4,7 @@
 // medians; asserts nothing. Root, and the container prerequisites (scripts/prereqs.sh).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { boot, ROOTFS } from '../test/e2e/container.mjs';
+import { DEB, boot, installDeb, ROOTFS } from '../test/helpers/container.mjs';
 import { median } from './median.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -16,7 +16,8 @@ if (process.getuid?.() !== 0) {
 }
 
 execFileSync('bash', [join(C, 'build-rootfs.sh'), ROOTFS], { stdio: ['ignore', 'ignore', 'inherit'] });
-const c = boot('bench', null, (dir) => execFileSync('bash', [join(C, 'install-guard.sh'), dir], { stdio: 'ignore' }));
+const c = boot('bench', DEB);
+installDeb(c);
 const { name, out: inC } = c;
 // ms of a shell snippet, measured inside the container (no nsenter cost).
 const timed = (script, input = '') => {

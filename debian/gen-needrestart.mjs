@@ -1,5 +1,5 @@
 // Reads `apt-netguard policy show --json` on stdin; writes needrestart's conf.d file and the
-// restart.d links for the protected units into DIR (used by debian/rules and install-guard.sh).
+// restart.d links for the protected units into DIR (used by debian/rules).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 

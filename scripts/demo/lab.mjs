@@ -1,7 +1,7 @@
 // The demo's two hosts: the e2e container, made into the incident hosts' shape, and what to look at.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { boot } from '../../test/e2e/container.mjs';
+import { boot, invocation } from '../../test/helpers/container.mjs';
 
 const TS = '/usr/local/lib/fake-tailscale';
 
@@ -18,8 +18,6 @@ function prepare(root) {
     '[Network]\nManageForeignRoutingPolicyRules=no\n',
   );
 }
-
-const invocation = (c, unit) => c.out('systemctl', 'show', '-p', 'InvocationID', '--value', unit).trim();
 
 // Boots a host; with a .deb, apt installs apt-netguard on it. Both get tailscale 1.0 first.
 export function host(tag, deb) {

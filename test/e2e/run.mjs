@@ -4,12 +4,10 @@
 // `N passed, N failed`. Root. Usage: node test/e2e/run.mjs [DEB]   (default: dist/apt-netguard_<version>_all.deb)
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { boot, ROOTFS } from './container.mjs';
+import { DEB, boot, ROOTFS } from '../helpers/container.mjs';
 import { scenarios } from './scenarios.mjs';
 
-import { readFileSync } from 'node:fs';
-const version = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
-const deb = process.argv[2] ?? new URL(`../../dist/apt-netguard_${version}_all.deb`, import.meta.url).pathname;
+const deb = process.argv[2] ?? DEB;
 if (!deb || !existsSync(deb)) {
   console.error('usage: run.mjs DEB (npm run e2e builds it)');
   process.exit(2);

@@ -1,17 +1,12 @@
 // The e2e scenarios, in order, against one container (state carries over, as on a real host).
 // Each throws on the first thing that is not as it must be, and returns a one-line summary.
+import { invocation, table52, tsRules } from '../helpers/container.mjs';
 
 const THROW = 'throw 10.10.10.0/24';
 const check = (ok, msg) => {
   if (!ok) throw new Error(msg);
 };
-const table52 = (c) => c.out('ip', 'route', 'show', 'table', '52');
-const rules = (c) =>
-  c
-    .out('ip', 'rule')
-    .split('\n')
-    .filter((l) => /^52[1-7]0:/.test(l)).length;
-const invocation = (c, u) => c.out('systemctl', 'show', '-p', 'InvocationID', '--value', u).trim();
+const rules = tsRules;
 const status = (c) => {
   const r = c.sh('apt-netguard', 'status', '--json');
   return { code: r.status, ...JSON.parse(r.stdout) };

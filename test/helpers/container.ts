@@ -1,23 +1,29 @@
-// Drives test/container/*.sh: a bookworm rootfs booted with systemd-nspawn, the guard installed by hand.
-import { execFileSync, spawn } from 'node:child_process';
-import { boot, ROOTFS, type Booted } from '../e2e/container.mjs';
+// Drives test/container/*.sh: a bookworm rootfs booted with systemd-nspawn, the built .deb installed by apt.
+import { spawn } from 'node:child_process';
+import { DEB, boot, installDeb, ROOTFS, type Booted } from './container.mjs';
 
 const DIR = new URL('../container/', import.meta.url).pathname;
+const TOP = new URL('../../', import.meta.url).pathname;
 export type Container = Booted;
 
 // Async: debootstrap takes a minute on a fresh machine, and a worker blocked that long misses
 // vitest's RPC deadline ("Timeout calling onTaskUpdate"), which fails the run (CI caught it).
-export function buildRootfs(): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('bash', [`${DIR}build-rootfs.sh`, ROOTFS], { stdio: ['ignore', 'inherit', 'inherit'] });
+const spawned = (argv: string[]) =>
+  new Promise<void>((resolve, reject) => {
+    const p = spawn(argv[0]!, argv.slice(1), { cwd: TOP, stdio: ['ignore', 'inherit', 'inherit'] });
     p.on('error', reject);
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`build-rootfs.sh exited ${code}`))));
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} exited ${code}`))));
   });
-}
 
-// A throwaway copy of the cached rootfs, with the guard installed by hand, booted.
+export const buildRootfs = (): Promise<void> => spawned(['bash', `${DIR}build-rootfs.sh`, ROOTFS]);
+
+// The .deb of the bundle npm test built (scripts/deb.sh, ~9 s with lintian), once per test file.
+let deb: Promise<void> | null = null;
+export const buildDeb = (): Promise<void> => (deb ??= spawned(['bash', 'scripts/deb.sh']));
+
+// A throwaway copy of the cached rootfs, booted, with the guard installed from the .deb by apt.
 export function bootContainer(tag: string): Container {
-  return boot(tag, null, (root) =>
-    execFileSync('bash', [`${DIR}install-guard.sh`, root], { stdio: ['ignore', 'inherit', 'inherit'] }),
-  );
+  const c = boot(tag, DEB);
+  installDeb(c);
+  return c;
 }

@@ -1,6 +1,7 @@
 // The hooks under real apt, dpkg, needrestart and systemd 252, in a systemd-nspawn container.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootContainer, buildRootfs, type Container } from '../helpers/container.js';
+import { bootContainer, buildDeb, buildRootfs, type Container } from '../helpers/container.js';
+import * as lab from '../helpers/container.mjs';
 import { missing } from '../helpers/requires.js';
 
 const skip = missing('container', {
@@ -10,13 +11,9 @@ const skip = missing('container', {
 
 describe.skipIf(skip)('hooks in a booted bookworm container [root, container]', () => {
   let c: Container;
-  const invocation = (unit: string) => c.out('systemctl', 'show', '-p', 'InvocationID', '--value', unit).trim();
-  const table52 = () => c.out('ip', 'route', 'show', 'table', '52');
-  const rules = () =>
-    c
-      .out('ip', 'rule')
-      .split('\n')
-      .filter((l) => /^52[1-7]0:/.test(l)).length;
+  const invocation = (unit: string) => lab.invocation(c, unit);
+  const table52 = () => lab.table52(c);
+  const rules = () => lab.tsRules(c);
   const status = () =>
     JSON.parse(c.sh('apt-netguard', 'status', '--json').stdout) as {
       ok: boolean;
@@ -31,7 +28,7 @@ describe.skipIf(skip)('hooks in a booted bookworm container [root, container]', 
   const steps = () => status().restore?.steps.map((x) => `${x.id}=${x.status}`);
 
   beforeAll(async () => {
-    await buildRootfs();
+    await Promise.all([buildRootfs(), buildDeb()]);
     c = bootContainer('hooks');
   }, 900_000);
   afterAll(() => c?.stop());

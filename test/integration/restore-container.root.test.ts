@@ -1,7 +1,8 @@
 // [root, container] The ordered restore under real apt, dpkg, needrestart and systemd 252: state an
 // upgrade really lost is put back by the late Post-Invoke, verified, and failures alert and stay bounded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bootContainer, buildRootfs, type Container } from '../helpers/container.js';
+import { bootContainer, buildDeb, buildRootfs, type Container } from '../helpers/container.js';
+import * as lab from '../helpers/container.mjs';
 import { missing } from '../helpers/requires.js';
 
 const skip = missing('container', {
@@ -20,13 +21,9 @@ interface Rec {
 
 describe.skipIf(skip)('restore in a booted bookworm container [root, container]', () => {
   let c: Container;
-  const table52 = () => c.out('ip', 'route', 'show', 'table', '52');
-  const rules = () =>
-    c
-      .out('ip', 'rule')
-      .split('\n')
-      .filter((l) => /^52[1-7]0:/.test(l)).length;
-  const invocation = (unit: string) => c.out('systemctl', 'show', '-p', 'InvocationID', '--value', unit).trim();
+  const table52 = () => lab.table52(c);
+  const rules = () => lab.tsRules(c);
+  const invocation = (unit: string) => lab.invocation(c, unit);
   const status = () => {
     const r = c.sh('apt-netguard', 'status', '--json');
     return { code: r.status, ...(JSON.parse(r.stdout) as { restore: Rec; pending: { unit: string }[] }) };
@@ -36,7 +33,7 @@ describe.skipIf(skip)('restore in a booted bookworm container [root, container]'
   const steps = (r: Rec) => r.steps.map((s) => `${s.id}=${s.status}`);
 
   beforeAll(async () => {
-    await buildRootfs();
+    await Promise.all([buildRootfs(), buildDeb()]);
     c = bootContainer('restore');
     c.out('/root/scenarios/fake-tailscale-deb.sh', '1.0', '/root');
     c.out('/root/scenarios/fake-tailscale-deb.sh', '1.1', '/root');

@@ -1,11 +1,12 @@
 // A container for the e2e suite, the demo, the container tests and the restore bench: a copy of the
 // cached bookworm rootfs, booted with systemd-nspawn (test/container/boot.sh). The .deb, if given,
-// is copied to /root for apt to install; test/helpers/container.ts installs the guard by hand instead.
+// is copied to /root for apt to install (installDeb). Also the lab's one-liners they all read.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const C = new URL('../container/', import.meta.url).pathname;
+const TOP = new URL('../../', import.meta.url).pathname;
 export const ROOTFS = process.env.APT_NETGUARD_ROOTFS ?? '/var/tmp/apt-netguard-rootfs/bookworm';
 
 // prepare(root), if given, edits the copy before it boots.
@@ -39,3 +40,22 @@ export function boot(tag, deb, prepare) {
   };
   return { name, root, sh, out, stop };
 }
+
+// The package `npm run deb` builds (scripts/deb.sh), for the version in package.json.
+export const DEB = (() => {
+  const { version } = JSON.parse(readFileSync(join(TOP, 'package.json'), 'utf8'));
+  return join(TOP, 'dist', `apt-netguard_${version}_all.deb`);
+})();
+
+// apt installs the .deb that boot() copied to /root, as an admin would; throws if apt fails.
+export const installDeb = (c, deb = DEB) => c.out('apt-get', 'install', '-y', `/root/${deb.split('/').pop()}`);
+
+// The lab's state as the tests and the demo read it inside a container.
+export const table52 = (c) => c.out('ip', 'route', 'show', 'table', '52');
+// tailscaled's four IPv4 rules, 5210-5270.
+export const tsRules = (c) =>
+  c
+    .out('ip', 'rule')
+    .split('\n')
+    .filter((l) => /^52[1-7]0:/.test(l)).length;
+export const invocation = (c, unit) => c.out('systemctl', 'show', '-p', 'InvocationID', '--value', unit).trim();

@@ -1,4 +1,4 @@
-// Types for container.mjs, which the TypeScript container tests share with the e2e suite.
+// Types for container.mjs, which the TypeScript container tests share with the e2e suite and the demo.
 export const ROOTFS: string;
 export interface Booted {
   name: string;
@@ -10,3 +10,8 @@ export interface Booted {
   stop: () => void;
 }
 export function boot(tag: string, deb?: string | null, prepare?: (root: string) => void): Booted;
+export const DEB: string;
+export function installDeb(c: Booted, deb?: string): string;
+export function table52(c: Booted): string;
+export function tsRules(c: Booted): number;
+export function invocation(c: Booted, unit: string): string;
