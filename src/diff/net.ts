@@ -1,6 +1,6 @@
 // Links, addresses, rules and routes. Interfaces are identified by name, never by index.
 import type { LinksState, RoutesState, RulesState, Rule } from '../probes/index.js';
-import { decodeRoute, routeKeyOf } from '../probes/routes.js';
+import { decodeRoute, routeKeyOf, routeSpec } from '../probes/routes.js';
 import { ruleKey } from '../probes/rules.js';
 import { TS_TABLE, isTailscaleRule } from '../tailscale.js';
 import { keyedDiff, type Finding, type Severity } from './findings.js';
@@ -52,17 +52,7 @@ export function diffRoutes(a: RoutesState, b: RoutesState): Finding[] {
   const f = (kind: 'route-missing' | 'route-added', group: string, line: string): Finding => {
     const r = decodeRoute(group, line);
     const severity: Severity = kind === 'route-added' ? 'info' : r.table === TS_TABLE ? 'critical' : 'warning';
-    return {
-      kind,
-      severity,
-      family: r.family,
-      table: r.table,
-      dst: r.dst,
-      type: r.type,
-      dev: r.dev ?? null,
-      gateway: r.gateway ?? null,
-      metric: r.metric ?? 0,
-    };
+    return { kind, severity, ...routeSpec(r) };
   };
   for (const g of new Set([...Object.keys(a.routes), ...Object.keys(b.routes)])) {
     const d = keyedDiff(a.routes[g] ?? [], b.routes[g] ?? [], routeKeyOf, (x, y) => routeKeyOf(x) === routeKeyOf(y));

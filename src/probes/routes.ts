@@ -102,6 +102,24 @@ export type RouteSpec = Required<Pick<Route, 'family' | 'table' | 'type' | 'dst'
   dev: string | null;
   gateway: string | null;
 };
+// A decoded route or a route finding as a RouteSpec, in the order a finding prints its fields.
+export const routeSpec = (r: {
+  family: 4 | 6;
+  table: string;
+  type: string;
+  dst: string;
+  dev?: string | null;
+  gateway?: string | null;
+  metric?: number;
+}): RouteSpec => ({
+  family: r.family,
+  table: r.table,
+  dst: r.dst,
+  type: r.type,
+  dev: r.dev ?? null,
+  gateway: r.gateway ?? null,
+  metric: r.metric ?? 0,
+});
 export const routeSpecKey = (r: RouteSpec): string =>
   `${groupOf(r.family, r.table)}|${r.type} ${r.dst} ${r.dev ?? ''} ${r.gateway ?? ''} ${r.metric}`;
 

@@ -1,5 +1,5 @@
 // The baseline: what the planner needs to know of the snapshot it restores to, pulled out once (pure).
-import { decodeRoute, groupOf, type RoutesState } from '../probes/routes.js';
+import { decodeRoute, groupOf, routeSpec, type RoutesState } from '../probes/routes.js';
 import type { Snapshot } from '../snapshot/model.js';
 import { TS_IF, TS_TABLE, isTailscaleRule } from '../tailscale.js';
 import type { RouteSpec, RuleSpec } from './model.js';
@@ -43,24 +43,4 @@ function table52Of(s: RoutesState): RouteSpec[] {
   return [groupOf(4, TS_TABLE), groupOf(6, TS_TABLE)].flatMap((g) =>
     (s.routes[g] ?? []).map((l) => routeSpec(decodeRoute(g, l))),
   );
-}
-
-export function routeSpec(r: {
-  family: 4 | 6;
-  table: string;
-  type: string;
-  dst: string;
-  dev?: string | null;
-  gateway?: string | null;
-  metric?: number;
-}): RouteSpec {
-  return {
-    family: r.family,
-    table: r.table,
-    type: r.type,
-    dst: r.dst,
-    dev: r.dev ?? null,
-    gateway: r.gateway ?? null,
-    metric: r.metric ?? 0,
-  };
 }

@@ -4,7 +4,8 @@ import { findingLine } from '../diff/index.js';
 import type { Policy, StepAction } from '../policy/model.js';
 import { topoOrder } from '../policy/order.js';
 import { NETWORKD, TAILSCALED, TS_IF, TS_TABLE, isTailscaleRule } from '../tailscale.js';
-import { routeSpec, type Baseline } from './baseline.js';
+import { routeSpec } from '../probes/routes.js';
+import type { Baseline } from './baseline.js';
 import type { Check, Plan, Step } from './model.js';
 
 export interface PlanInput {
