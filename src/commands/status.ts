@@ -6,7 +6,8 @@ import { latest } from '../restore/records.js';
 import type { RestoreRecord } from '../restore/model.js';
 import type { Pending, Txn } from '../txn/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending } from '../txn/store.js';
-import { COMMON, parse, settingsOf } from './options.js';
+import { loadPolicy } from '../policy/load.js';
+import { COMMON, POLICY_FLAGS, parse, settingsOf } from './options.js';
 
 export const help = `Usage: apt-netguard status [--json]
 
@@ -15,13 +16,31 @@ one: packages, decisions, requests refused and who asked, findings against the p
 the last restore: what it found, each step and its outcome, whether the result was verified, and
 the alerts sent. Then the restarts still owed, in order (guarded, then deferred).
 
-Exit status: 0 all well; 1 the last restore failed or was not verified, restarts are owed, or the
-last transaction lost state and no verified restore followed; 2 usage error.
+Exit status: 0 all well; 1 the last restore failed or was not verified, restarts are owed, the
+last transaction lost state and no verified restore followed, or a policy file is broken (the
+shipped defaults apply until it is fixed); 2 usage error.
+
+Options:
+  --json              machine-readable output
+  --state-dir DIR     default $APT_NETGUARD_STATE_DIR or /var/lib/apt-netguard
+  --policy-dir DIR    admin policy dir (default $APT_NETGUARD_POLICIES_D or /etc/apt-netguard/policies.d)
 `;
 
+// What else status looks at, beyond the journals.
+export interface Also {
+  // Errors in the policy files: the shipped defaults apply alone until they are fixed.
+  policy?: readonly string[];
+}
+
 // Pure: is there something an admin must look at?
-export function troubled(txn: Txn | null, restore: RestoreRecord | null, pending: readonly Pending[]): string[] {
+export function troubled(
+  txn: Txn | null,
+  restore: RestoreRecord | null,
+  pending: readonly Pending[],
+  also: Also = {},
+): string[] {
   const why: string[] = [];
+  for (const e of also.policy ?? []) why.push(`policy: ${e}; the shipped defaults apply until it is fixed`);
   if (restore && restore.state !== 'verified') why.push(`the last restore is ${restore.state}`);
   if (pending.length) why.push(`${pending.length} restarts owed`);
   const answered = restore?.state === 'verified' && restore.startedAt >= (txn?.closedAt ?? txn?.openedAt ?? '');
@@ -33,16 +52,17 @@ export function troubled(txn: Txn | null, restore: RestoreRecord | null, pending
 }
 
 export async function statusCommand(args: string[]): Promise<number> {
-  const { values: v, positionals } = parse(args, COMMON);
+  const { values: v, positionals } = parse(args, { ...COMMON, ...POLICY_FLAGS });
   if (v.help) return (out(help), 0);
   if (positionals.length) throw new UsageError('status takes no arguments');
-  const state = settingsOf(v).stateDir;
+  const s = settingsOf(v);
+  const state = s.stateDir;
   const current = loadCurrent(state);
   const lastId = listClosed(state).at(-1);
   const txn = current ?? (lastId ? loadClosed(state, lastId) : null);
   const restore = latest(state);
   const pending = loadPending(state);
-  const why = troubled(txn, restore, pending);
+  const why = troubled(txn, restore, pending, { policy: loadPolicy(s.policyDirs).errors });
   if (v.json)
     out(`${JSON.stringify({ ok: !why.length, problems: why, transaction: txn, open: !!current, restore, pending })}\n`);
   else out(formatStatus(txn, Boolean(current), restore, pending, why));

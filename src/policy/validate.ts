@@ -1,6 +1,5 @@
 // Pure: one policy file's text to a fragment, plus errors and warnings that carry file:line:col.
 import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
-import semver from 'semver';
 import {
   MODES,
   REPAIRS,
@@ -12,6 +11,7 @@ import {
   type PolicyFragment,
 } from './model.js';
 import { suggest, yamlFile, type Problem } from '../problems.js';
+import { rangeProblem } from './range.js';
 
 export { formatProblem, type Problem } from '../problems.js';
 
@@ -147,10 +147,11 @@ export function validatePolicy(file: string, text: string): Validated {
             if (pats.length === items.length && pats.length) rule.match = pats;
           } else if (k === 'version') {
             const s = scalarString(v, 'version');
-            if (s && semver.validRange(s, { loose: true }) === null)
+            const why = s ? rangeProblem(s) : null;
+            if (s && why)
               at(
                 v,
-                `version: '${s}' is not a semver range`,
+                `version: '${s}' is not a semver range: ${why}`,
                 "e.g. '>=1.80 <2', checked against the upstream part of the version",
               );
             else if (s) rule.version = s;

@@ -36,5 +36,12 @@ describe('status: what needs an admin', () => {
       ['the last restore is failed', 'transaction t1 lost state (1 findings) and no verified restore followed'],
     ],
     ['deferred restarts owed', [txn([]), restore('verified'), owed], ['1 restarts owed']],
+    [
+      'an admin policy file is broken',
+      [txn([]), null, [], { policy: ['/etc/apt-netguard/policies.d/50-x.yaml:3:14: version: bad'] }],
+      [
+        'policy: /etc/apt-netguard/policies.d/50-x.yaml:3:14: version: bad; the shipped defaults apply until it is fixed',
+      ],
+    ],
   ])('%s', (_, args, want) => expect(troubled(...args)).toEqual(want));
 });

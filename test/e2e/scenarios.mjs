@@ -204,8 +204,10 @@ export const scenarios = [
         'the journal does not note the policy error',
       );
       check(c.sh('apt-netguard', 'policy', 'check').status === 2, 'policy check does not exit 2');
+      check(s.code === 1 && s.problems.some((p) => p.includes('50-broken.yaml:3:14')), 'status does not name it');
       c.out('rm', '/etc/apt-netguard/policies.d/50-broken.yaml');
-      return 'apt exit 0; logged 50-broken.yaml:3:14 unknown mode; shipped defaults applied';
+      check(status(c).code === 0, 'status not 0 once the file is gone');
+      return 'apt exit 0; logged 50-broken.yaml:3:14 unknown mode; shipped defaults applied; status 1 naming it, then 0';
     },
   ],
 

@@ -85,7 +85,12 @@ describe('validatePolicy: each error says file:line:col and how to fix it', () =
     ],
     [
       'packages:\n  - {match: k, units: {}, reason: r, version: "not a range"}\n',
-      "50-local.yaml:2:47: version: 'not a range' is not a semver range (hint: e.g. '>=1.80 <2', checked against the upstream part of the version)",
+      "50-local.yaml:2:47: version: 'not a range' is not a semver range: 'not' is not an operator (<, <=, >, >=, =, ^, ~) and a version (hint: e.g. '>=1.80 <2', checked against the upstream part of the version)",
+    ],
+    [
+      // semver itself reads this as >=1.80.0, which matches 3.0
+      'packages:\n  - {match: k, units: {}, reason: r, version: ">==1.80"}\n',
+      "50-local.yaml:2:47: version: '>==1.80' is not a semver range: '>==1.80' is not an operator (<, <=, >, >=, =, ^, ~) and a version (hint: e.g. '>=1.80 <2', checked against the upstream part of the version)",
     ],
     [
       'packages:\n  - {match: k, units: {}, reason: r, on: [instal]}\n',
