@@ -3,6 +3,7 @@
 import {
   closeSync,
   fsyncSync,
+  linkSync,
   mkdirSync,
   openSync,
   renameSync,
@@ -15,7 +16,8 @@ import { dirname, basename, join } from 'node:path';
 import { StateError, messageOf } from './errors.js';
 
 // temp file in the same dir, fsync, rename, fsync the dir: a reader sees the old file or the new one, never half.
-export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o640): void {
+// `noClobber`: link instead of rename, so that an existing file is never replaced (EEXIST throws).
+export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o640, noClobber = false): void {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   let fd = -1;
@@ -27,7 +29,10 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
     fsyncSync(fd);
     closeSync(fd);
     fd = -1;
-    renameSync(tmp, path);
+    if (noClobber) {
+      linkSync(tmp, path);
+      rmSync(tmp, { force: true });
+    } else renameSync(tmp, path);
     fsyncDir(dir);
   } catch (err) {
     if (fd >= 0) closeSync(fd);

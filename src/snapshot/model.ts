@@ -21,4 +21,13 @@ export function makeId(now: Date, label: string | null): string {
   return label ? `${t}-${label}` : t;
 }
 
+// The id a millisecond later, label kept: where two snapshots were taken in the same millisecond.
+// An id of another form gets a counter.
+export function nextId(id: string): string {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d)-(\d\d)-(\d\d)-(\d{3})Z(.*)$/.exec(id);
+  const t = m ? Date.parse(`${m[1]}:${m[2]}:${m[3]}.${m[4]}Z`) : NaN;
+  if (!m || Number.isNaN(t)) return /-(\d+)$/.test(id) ? id.replace(/\d+$/, (n) => String(Number(n) + 1)) : `${id}-1`;
+  return `${new Date(t + 1).toISOString().replace(/[:.]/g, '-')}${m[5]}`;
+}
+
 export const LABEL_RE = /^[a-z0-9][a-z0-9_-]{0,31}$/;

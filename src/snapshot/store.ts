@@ -6,17 +6,21 @@ import { InputError, messageOf } from '../errors.js';
 import { ensureDir, writeFileAtomic } from '../fsutil.js';
 import { KEEP_SNAPSHOTS, statePaths, withStateLock } from '../state.js';
 import { encodeRoute, type Route } from '../probes/routes.js';
-import { SCHEMA_VERSION, type Snapshot } from './model.js';
+import { SCHEMA_VERSION, nextId, type Snapshot } from './model.js';
 
 export const snapshotsDir = (stateDir: string) => statePaths(stateDir).snapshots;
 
-// Stores the snapshot and prunes the oldest beyond `keep`; returns its path.
+// Stores the snapshot and prunes the oldest beyond `keep`; returns its path. An id already taken
+// (two snapshots in the same millisecond: one was lost, 2 of 10 pairs) moves on a millisecond, so
+// ids stay unique and sortable; the file is linked into place, never renamed over another.
 export async function saveSnapshot(stateDir: string, snap: Snapshot, keep = KEEP_SNAPSHOTS): Promise<string> {
   const dir = snapshotsDir(stateDir);
   ensureDir(dir);
   return withStateLock(stateDir, 'snapshots', () => {
+    const taken = new Set(listSnapshotIds(stateDir));
+    while (taken.has(snap.id)) snap.id = nextId(snap.id);
     const path = join(dir, `${snap.id}.json`);
-    writeFileAtomic(path, JSON.stringify(snap));
+    writeFileAtomic(path, JSON.stringify(snap), 0o640, true);
     for (const old of listSnapshotIds(stateDir).slice(0, -keep)) rmSync(join(dir, `${old}.json`), { force: true });
     return path;
   });

@@ -3,7 +3,7 @@ import { readdirSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listSnapshotIds, loadSnapshot, resolveRef, saveSnapshot, snapshotsDir } from '../../src/snapshot/store.js';
-import { makeId } from '../../src/snapshot/model.js';
+import { makeId, nextId } from '../../src/snapshot/model.js';
 import { withLock } from '../../src/lock.js';
 import { InputError } from '../../src/errors.js';
 import { snapshotFromLab } from '../helpers/snapshots.js';
@@ -33,6 +33,36 @@ describe('snapshot store', () => {
     const s = { ...snap(4), host: 'zürich-gw-✓' };
     await saveSnapshot(dir, s);
     expect(loadSnapshot(resolveRef(dir, 'latest')).host).toBe('zürich-gw-✓');
+  });
+
+  it('two snapshots of the same millisecond are both kept, in save order, each under its own id', async () => {
+    const dir = tmp();
+    const [a, b, c] = [snap(7), snap(7), snap(7)];
+    for (const s of [a, b, c]) await saveSnapshot(dir, s);
+    expect(listSnapshotIds(dir)).toEqual([
+      '2026-01-01T00-00-07-000Z-pre',
+      '2026-01-01T00-00-07-001Z-pre',
+      '2026-01-01T00-00-07-002Z-pre',
+    ]);
+    expect([a.id, b.id, c.id]).toEqual(listSnapshotIds(dir));
+    // The document says when it was taken; only its id moved on.
+    expect(loadSnapshot(resolveRef(dir, 'latest'))).toMatchObject({ id: c.id, takenAt: a.takenAt });
+  });
+
+  it.each([
+    ['2026-01-01T00-00-07-000Z-pre', '2026-01-01T00-00-07-001Z-pre'],
+    ['2026-01-01T00-00-07-999Z', '2026-01-01T00-00-08-000Z'],
+    ['2026-12-31T23-59-59-999Z-post', '2027-01-01T00-00-00-000Z-post'],
+    ['my-snapshot', 'my-snapshot-1'],
+    ['my-snapshot-1', 'my-snapshot-2'],
+  ])('nextId(%s) = %s', (id, want) => expect(nextId(id)).toBe(want));
+
+  it('a save never replaces a file already there under the same name', async () => {
+    const dir = tmp();
+    await saveSnapshot(dir, snap(8));
+    const s = snap(8);
+    await Promise.all([saveSnapshot(dir, s), saveSnapshot(dir, snap(8))]);
+    expect(listSnapshotIds(dir)).toHaveLength(3);
   });
 
   it('keeps only the newest N', async () => {
