@@ -2,6 +2,7 @@
 import { out } from './stdout.js';
 import { VERSION, settings } from './context.js';
 import { EXIT, NetguardError, messageOf } from './errors.js';
+import { onCorrupt } from './state.js';
 
 export { VERSION };
 
@@ -95,6 +96,8 @@ export async function main(argv: string[]): Promise<number> {
 
 export async function runCli(argv: string[]): Promise<void> {
   let code: number;
+  // Commands without a log (status, list, diff) still say what they moved aside; hooks log it.
+  onCorrupt((c) => void process.stderr.write(`apt-netguard: ${c.path}: ${c.why}; moved aside to ${c.movedTo}\n`));
   try {
     code = await main(argv);
   } catch (err) {

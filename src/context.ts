@@ -9,7 +9,7 @@ import type { Run } from './exec.js';
 import type { Log } from './log.js';
 import type { PolicyDirs } from './policy/load.js';
 import type { ProbeContext } from './probes/types.js';
-import { DEFAULT_RUN_DIR, DEFAULT_STATE_DIR, DEFAULT_SYSTEMD_RUN_DIR, type ArmDirs } from './state.js';
+import { DEFAULT_RUN_DIR, DEFAULT_STATE_DIR, DEFAULT_SYSTEMD_RUN_DIR, onCorrupt, type ArmDirs } from './state.js';
 
 // esbuild writes the package version in at build time (scripts/build.mjs).
 export const VERSION = process.env.APT_NETGUARD_BUILD_VERSION ?? 'dev';
@@ -106,6 +106,9 @@ export async function makeRun(s: Pick<Settings, 'searchPath'>): Promise<Run> {
 
 export async function appContext(s: Settings, log: Log, run?: Run): Promise<AppContext> {
   const { loadConfig } = await import('./config/load.js');
+  onCorrupt((c) =>
+    log.error({ path: c.path, movedTo: c.movedTo, why: c.why }, 'corrupt file moved aside; starting fresh'),
+  );
   const { config, errors } = loadConfig(s.configPath);
   // The environment wins over the file, as NEEDRESTART_MODE does over needrestart.conf.
   if (s.strict !== null) config.strict = s.strict;

@@ -20,7 +20,7 @@
 // /run/systemd/system/<unit>.d/50-apt-netguard.conf   RefuseManualStop=yes while dpkg runs
 //                               (APT_NETGUARD_SYSTEMD_RUN_DIR moves it, for tests with a fake systemctl)
 // /var/cache/apt-netguard/      V8 code caches, owned by the bundle's boot code (src/boot/)
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, messageOf } from './errors.js';
 import { ensureDir, writeFileAtomic } from './fsutil.js';
@@ -71,15 +71,40 @@ export async function withStateLock<T>(state: string, name: LockName, fn: () => 
   return withLock(LOCK_DIR[name](state), fn);
 }
 
+// A corrupt file in the state dir (a garbage txn/current.json, a truncated snapshot) is moved aside
+// as `<name>.corrupt-<time>`, and the guard starts fresh: left in place, it made every hook fail
+// until someone deleted it. The context reports each one (the journal, at error).
+export interface Corrupt {
+  path: string;
+  movedTo: string;
+  why: string;
+}
+let report: (c: Corrupt) => void = () => {};
+export const onCorrupt = (fn: (c: Corrupt) => void) => void (report = fn);
+
+// Moves the file aside and says so; throws (as an InputError) only when it cannot even be moved.
+export function quarantine(path: string, why: string, now = new Date()): Corrupt {
+  const movedTo = `${path}.corrupt-${now.toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    renameSync(path, movedTo);
+  } catch (err) {
+    throw new InputError(`${path}: ${why}, and it cannot be moved aside: ${messageOf(err)}`);
+  }
+  const c = { path, movedTo, why };
+  report(c);
+  return c;
+}
+
+// The document, or null when there is none (or it was corrupt, and is now moved aside).
 export function readJson<T>(path: string, check: (v: unknown) => v is T, what: string): T | null {
   if (!existsSync(path)) return null;
   let doc: unknown;
   try {
     doc = JSON.parse(readFileSync(path, 'utf8'));
   } catch (err) {
-    throw new InputError(`${path}: unreadable: ${messageOf(err)}`);
+    return (quarantine(path, `unreadable: ${messageOf(err)}`), null);
   }
-  if (!check(doc)) throw new InputError(`${path}: not ${what}`);
+  if (!check(doc)) return (quarantine(path, `not ${what}`), null);
   return doc;
 }
 

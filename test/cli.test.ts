@@ -1,5 +1,5 @@
 // The CLI's contract: exit codes, one-line errors, --json shapes (programmatic main(), no spawning).
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main, runCli } from '../src/cli.js';
@@ -81,5 +81,27 @@ describe('cli', () => {
     const io = capture();
     expect(await main(['list', '--json', '--state-dir', d])).toBe(0);
     expect(JSON.parse(io.out())).toEqual({ snapshots: [] });
+  });
+  it('list marks a truncated snapshot and one moved aside as UNREADABLE, and exits 1', async () => {
+    const d = scratch('ng-cli-');
+    const snaps = join(d, 'snapshots');
+    mkdirSync(snaps);
+    const whole = JSON.stringify(snapshotFromLab('bookworm-netns'));
+    writeFileSync(join(snaps, '2026-01-01T00-00-01-000Z.json'), whole);
+    writeFileSync(join(snaps, '2026-01-01T00-00-02-000Z.json'), whole.slice(0, 200));
+    writeFileSync(join(snaps, '2026-01-01T00-00-03-000Z.json.corrupt-2026-01-02T00-00-00-000Z'), 'x');
+    const io = capture();
+    expect(await main(['list', '--state-dir', d])).toBe(1);
+    expect(
+      io
+        .out()
+        .split('\n')
+        .map((l) => l.replace(/ {2}\d+/, '')),
+    ).toEqual([
+      '2026-01-01T00-00-01-000Z',
+      '2026-01-01T00-00-02-000Z  UNREADABLE (truncated)',
+      '2026-01-01T00-00-03-000Z.json.corrupt-2026-01-02T00-00-00-000Z  UNREADABLE (moved aside as corrupt)',
+      '',
+    ]);
   });
 });

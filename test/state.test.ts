@@ -1,9 +1,18 @@
 // The state layout and its locks: one place for every path, and read-modify-write serialised.
-import { existsSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
-import { journal, readJson, runPaths, statePaths, withStateLock, writeJson } from '../src/state.js';
+import {
+  journal,
+  onCorrupt,
+  readJson,
+  runPaths,
+  statePaths,
+  withStateLock,
+  writeJson,
+  type Corrupt,
+} from '../src/state.js';
 import { scratch } from './helpers/scratch.js';
 
 describe('layout', () => {
@@ -50,13 +59,38 @@ describe('JSON documents and journals', () => {
     expect(readJson(p, isDoc, 'a doc')).toEqual({ id: 'x' });
   });
   it.each([
-    ['not JSON', '{"half', /unreadable/],
-    ['the wrong shape', '{"other":1}', /not a doc/],
-  ])('%s is an InputError naming the file', (_, text, re) => {
-    const p = join(scratch('ng-json-'), 'x.json');
+    ['not JSON', '{"half', /^unreadable: /],
+    ['the wrong shape', '{"other":1}', /^not a doc$/],
+  ])('%s is moved aside as .corrupt-<time>, reported, and reads as absent', (_, text, re) => {
+    const dir = scratch('ng-json-');
+    const p = join(dir, 'x.json');
     writeFileSync(p, text);
-    expect(() => readJson(p, isDoc, 'a doc')).toThrow(InputError);
-    expect(() => readJson(p, isDoc, 'a doc')).toThrow(re);
+    const seen: Corrupt[] = [];
+    onCorrupt((c) => void seen.push(c));
+    try {
+      expect(readJson(p, isDoc, 'a doc')).toBeNull();
+    } finally {
+      onCorrupt(() => {});
+    }
+    expect(existsSync(p)).toBe(false);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.path).toBe(p);
+    expect(seen[0]!.why).toMatch(re);
+    expect(seen[0]!.movedTo).toMatch(/x\.json\.corrupt-\d{4}-\d\d-\d\dT/);
+    expect(readFileSync(seen[0]!.movedTo, 'utf8')).toBe(text);
+  });
+  it('a corrupt file that cannot be moved aside is an InputError naming both', () => {
+    const dir = scratch('ng-json-');
+    const p = join(dir, 'x.json');
+    writeFileSync(p, '{"half');
+    chmodSync(dir, 0o555);
+    try {
+      // root may rename in a read-only dir; then there is nothing to show here
+      if (process.getuid?.() === 0) return;
+      expect(() => readJson(p, isDoc, 'a doc')).toThrow(InputError);
+    } finally {
+      chmodSync(dir, 0o755);
+    }
   });
   it('a journal keeps the newest `keep` ended documents, oldest first', () => {
     const j = journal(scratch('ng-journal-'), isDoc, 'a doc', 2);

@@ -3,7 +3,7 @@ import { out } from '../stdout.js';
 import { EXIT, UsageError } from '../errors.js';
 import { diff, findingLine } from '../diff/index.js';
 import { takeSnapshot } from '../snapshot/take.js';
-import { loadSnapshot, resolveRef } from '../snapshot/store.js';
+import { loadStored } from '../snapshot/store.js';
 import { makeRun } from '../context.js';
 import { COMMON, PROBE_FLAGS, parse, probeContext, settingsOf } from './options.js';
 
@@ -34,10 +34,8 @@ export async function diffCommand(args: string[]): Promise<number> {
     if (positionals.length) throw new UsageError('diff --since-last takes no snapshot arguments');
   } else if (positionals.length === 2) refs = [positionals[0]!, positionals[1]!];
   else throw new UsageError('diff wants two snapshots, or --since-last');
-  const a = loadSnapshot(resolveRef(dir, refs ? refs[0] : 'latest'));
-  const b = refs
-    ? loadSnapshot(resolveRef(dir, refs[1]))
-    : await takeSnapshot(await makeRun(s), probeContext(v, s), 'live');
+  const a = loadStored(dir, refs ? refs[0] : 'latest');
+  const b = refs ? loadStored(dir, refs[1]) : await takeSnapshot(await makeRun(s), probeContext(v, s), 'live');
   const findings = diff(a, b);
   if (v.json) out(`${JSON.stringify({ findings })}\n`);
   else out(findings.length ? `${findings.map(findingLine).join('\n')}\n` : 'no findings\n');

@@ -5,7 +5,7 @@ import { messageOf } from '../errors.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/model.js';
 import { topoOrder } from '../policy/order.js';
-import { saveSnapshot, loadSnapshot, resolveRef } from '../snapshot/store.js';
+import { saveSnapshot, loadStored, resolveRef } from '../snapshot/store.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { disarmDropIns, disarmGates } from '../txn/arm.js';
 import { addPending, parseRequestLines, type Txn } from '../txn/model.js';
@@ -93,7 +93,7 @@ async function report(ctx: AppContext, txn: Txn, policy: Policy): Promise<Observ
   if (!txn.preSnapshot) return null;
   try {
     const prePath = resolveRef(ctx.state, txn.preSnapshot);
-    const pre = loadSnapshot(prePath);
+    const pre = loadStored(ctx.state, txn.preSnapshot);
     const post = await takeSnapshot(ctx.run, { ...ctx.probe, units: unitsToProbe(policy, pre) }, 'post', ctx.now());
     await saveSnapshot(ctx.state, post);
     const found = diff(pre, post);

@@ -6,7 +6,7 @@ import type { Finding } from '../diff/index.js';
 import { InputError } from '../errors.js';
 import type { Policy } from '../policy/model.js';
 import type { Snapshot } from '../snapshot/model.js';
-import { loadSnapshot, resolveRef } from '../snapshot/store.js';
+import { loadStored, resolveRef } from '../snapshot/store.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { unitsToProbe } from '../tailscale.js';
 import type { Pending, Txn } from '../txn/model.js';
@@ -40,14 +40,14 @@ export function afterTxn(state: string, txn: Txn & { preSnapshot: string }, seen
   const base = { trigger: { kind: 'txn', id: txn.id } as const, automatic: true, modes: ['guarded' as const] };
   if (seen)
     return { ...base, baseline: seen.pre, baselinePath: seen.prePath, live: seen.post, findings: seen.findings };
-  const baselinePath = resolveRef(state, txn.preSnapshot);
-  return { ...base, baseline: loadSnapshot(baselinePath), baselinePath };
+  return { ...base, baseline: loadStored(state, txn.preSnapshot), baselinePath: resolveRef(state, txn.preSnapshot) };
 }
 
 // By hand: against SNAPSHOT (a file, an id or latest), else the last transaction's pre snapshot.
 export function manual(state: string, since?: string): RestoreRequest {
-  const baselinePath = resolve(resolveRef(state, since ?? lastPreSnapshot(state)));
-  const baseline = loadSnapshot(baselinePath);
+  const ref = since ?? lastPreSnapshot(state);
+  const baseline = loadStored(state, ref);
+  const baselinePath = resolve(resolveRef(state, ref));
   return { trigger: { kind: 'manual', id: baseline.id }, automatic: false, baseline, baselinePath, modes: ['guarded'] };
 }
 

@@ -4,7 +4,8 @@ import type { AppContext } from '../context.js';
 import { loadPolicy } from '../policy/load.js';
 import type { Policy } from '../policy/model.js';
 import type { Snapshot } from '../snapshot/model.js';
-import { loadSnapshot, resolveRef, saveSnapshot } from '../snapshot/store.js';
+import { loadStored, saveSnapshot } from '../snapshot/store.js';
+import { messageOf } from '../errors.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { loadPending, savePending } from '../txn/store.js';
 import { sendAlerts } from './alert.js';
@@ -96,11 +97,19 @@ export async function resumeKilled(ctx: AppContext): Promise<RestoreRecord | nul
     if (rec.state !== 'running') return (finish(ctx.state, rec), rec);
     rec.resumes++;
     ctx.log.warn({ restore: rec.id, resumes: rec.resumes }, 'resuming a restore whose guard was killed');
-    const baseline = loadSnapshot(resolveRef(ctx.state, rec.baseline));
-    if (rec.resumes > MAX_RESUMES) {
+    let baseline: Snapshot | null = null;
+    let why = `killed ${rec.resumes} times`;
+    try {
+      baseline = loadStored(ctx.state, rec.baseline);
+    } catch (err) {
+      // Without its baseline it cannot be verified: ended, not left to trip every later run.
+      why = `its baseline cannot be read (${messageOf(err)})`;
+    }
+    if (!baseline || rec.resumes > MAX_RESUMES) {
       for (const s of rec.steps.filter((x) => x.status === 'running' || x.status === 'pending'))
-        Object.assign(s, { status: 'skipped', detail: `not resumed: killed ${rec.resumes} times` });
-      rec.notes.push(`killed ${rec.resumes} times; not resumed again`);
+        Object.assign(s, { status: 'skipped', detail: `not resumed: ${why}` });
+      rec.notes.push(`${why}; not resumed again`);
+      rec.state = 'failed';
       return conclude(ctx, rec);
     }
     rec.notes.push(`resumed after the guard was killed (${rec.resumes})`);

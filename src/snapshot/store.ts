@@ -1,10 +1,10 @@
 // Snapshots on disk: `snapshots/<id>.json` (state.ts), written atomically under the 'snapshots' lock.
 import { isAscii } from 'node:buffer';
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { InputError, messageOf } from '../errors.js';
 import { ensureDir, writeFileAtomic } from '../fsutil.js';
-import { KEEP_SNAPSHOTS, statePaths, withStateLock } from '../state.js';
+import { KEEP_SNAPSHOTS, quarantine, statePaths, withStateLock } from '../state.js';
 import { encodeRoute, type Route } from '../probes/routes.js';
 import { SCHEMA_VERSION, nextId, type Snapshot } from './model.js';
 
@@ -36,6 +36,35 @@ export function listSnapshotIds(stateDir: string): string[] {
     .sort();
 }
 
+// Why a stored snapshot cannot be whole, or null, from its first and last bytes only (list must not
+// parse 20 files of 2 MB): a snapshot is one JSON object that starts with its schemaVersion.
+export function unwhole(path: string): string | null {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      const head = Buffer.alloc(Math.min(size, 32));
+      const tail = Buffer.alloc(Math.min(size, 16));
+      readSync(fd, head, 0, head.length, 0);
+      readSync(fd, tail, 0, tail.length, Math.max(0, size - tail.length));
+      if (!head.toString('latin1').startsWith('{"schemaVersion":')) return 'not a snapshot';
+      return tail.toString('latin1').trimEnd().endsWith('}') ? null : 'truncated';
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    return messageOf(err);
+  }
+}
+
+// Files moved aside as corrupt (state.ts), newest last.
+export const listCorrupt = (stateDir: string): string[] =>
+  existsSync(snapshotsDir(stateDir))
+    ? readdirSync(snapshotsDir(stateDir))
+        .filter((f) => /\.json\.corrupt-/.test(f))
+        .sort()
+    : [];
+
 // A ref is a file path, a stored id, or `latest`.
 export function resolveRef(stateDir: string, ref: string): string {
   if (ref === 'latest') {
@@ -45,6 +74,19 @@ export function resolveRef(stateDir: string, ref: string): string {
   }
   if (ref.includes('/') || ref.endsWith('.json')) return ref;
   return join(snapshotsDir(stateDir), `${ref}.json`);
+}
+
+// A stored snapshot: one in the state dir that cannot be read as a snapshot is moved aside (state.ts)
+// before the error goes up, so that the next run does not trip on it again.
+export function loadStored(stateDir: string, ref: string): Snapshot {
+  const path = resolveRef(stateDir, ref);
+  try {
+    return loadSnapshot(path);
+  } catch (err) {
+    const mine = resolve(dirname(path)) === resolve(snapshotsDir(stateDir));
+    if (mine && existsSync(path)) quarantine(path, messageOf(err));
+    throw err;
+  }
 }
 
 export function loadSnapshot(path: string): Snapshot {

@@ -1,12 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context.js';
 import { preInstallPkgs, preInvoke } from '../../src/lifecycle/open.js';
 import { postDpkg, postInvoke } from '../../src/lifecycle/close.js';
 import { needrestartHook } from '../../src/lifecycle/needrestart.js';
 import { memoryLog } from '../../src/log.js';
+import { onCorrupt } from '../../src/state.js';
 import { defaultConfig } from '../../src/config/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending } from '../../src/txn/store.js';
 import { fakeRun } from '../helpers/fake-run.js';
@@ -164,5 +165,28 @@ describe("a request under a unit's default mode", () => {
     expect(loadPending(ctx.state)).toMatchObject([
       { unit: 'tailscaled.service', step: 'restart', reason: 'needrestart asked to restart (default mode guarded)' },
     ]);
+  });
+});
+
+describe('a corrupt journal file is moved aside, and the guard goes on guarding', () => {
+  it.each(['txn/current.json', 'vetoes.json', 'pending.json', 'restore/current.json'])('%s', async (file) => {
+    const path = join(ctx.state, file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, '{"garbage');
+    ctx.log = memoryLog();
+    const seen: string[] = [];
+    onCorrupt((c) => void seen.push(c.path));
+    try {
+      await preInvoke(ctx);
+      const armed = await preInstallPkgs(ctx, STREAM);
+      expect(armed.state).toBe('armed');
+      expect(gate('tailscaled.service', 'restart')).toBe(101); // still guarding
+      await postDpkg(ctx);
+      expect((await postInvoke(ctx))?.state).toBe('closed');
+    } finally {
+      onCorrupt(() => {});
+    }
+    expect(seen).toEqual([path]);
+    expect(readdirSync(dirname(path)).some((f) => f.startsWith(`${basename(path)}.corrupt-`))).toBe(true);
   });
 });
