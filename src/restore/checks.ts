@@ -95,5 +95,12 @@ export async function readLive(run: Run, checks: readonly Check[], base: Omit<Pr
   return live;
 }
 
+// Pure: a check that waiting cannot meet. A unit in `failed` (its start limit hit, ExecStart broken)
+// stays failed until something restarts it; polling it out to the step timeout only cost apt time.
+export const hopeless = (checks: readonly Check[], s: Live): boolean =>
+  checks.some(
+    (c) => c.kind === 'unit-active' && s.systemd?.units.some((u) => u.id === c.unit && u.activeState === 'failed'),
+  );
+
 export const unmetAll = (checks: readonly Check[], s: Live): string[] =>
   checks.map((c) => unmet(c, s)).filter((x): x is string => x !== null);

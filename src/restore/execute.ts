@@ -5,7 +5,7 @@ import type { ProbeContext } from '../probes/types.js';
 import type { Log } from '../log.js';
 import { messageOf } from '../errors.js';
 import { activeState } from '../probes/systemd.js';
-import { readLive, unmetAll } from './checks.js';
+import { hopeless, readLive, unmetAll, type Live } from './checks.js';
 import type { RestoreRecord, Step, StepRun } from './model.js';
 import { routeArgv, ruleArgv } from './replay.js';
 import { waitSettled } from './settle.js';
@@ -111,9 +111,13 @@ async function act(step: Step, io: ExecIO, lim: Limits): Promise<void> {
 // up; '' when they hold. Lost again after holding means the attempt failed, at once.
 async function awaitChecks(step: Step, io: ExecIO, timeoutMs: number, holdMs: number): Promise<string> {
   const deadline = io.now() + timeoutMs;
-  const unmet = async () => unmetAll(step.checks, await readLive(io.run, step.checks, io.probe));
+  let live: Live = {};
+  const unmet = async () => unmetAll(step.checks, (live = await readLive(io.run, step.checks, io.probe)));
   for (;;) {
     const why = await unmet();
+    // A unit that failed will not become active by waiting: the attempt ends now, not at the deadline.
+    const dead = hopeless(step.checks, live);
+    if (dead) return why.join('; ');
     if (!why.length) {
       if (holdMs <= 0) return '';
       await io.sleep(holdMs);

@@ -99,6 +99,19 @@ describe('executePlan', () => {
     );
   });
 
+  it('a unit that fails right after its restart ends the attempt at once, not at the step timeout', async () => {
+    // The restart itself succeeds (Type=simple returns at fork); the unit is failed at the first look.
+    const r = await exec({
+      'tailscaled.service': { state: 'active', diesAfterReads: 1 },
+      'nftables.service': { state: 'active' },
+    });
+    const first = r.calls.indexOf('systemctl restart tailscaled.service');
+    const second = r.calls.indexOf('systemctl restart tailscaled.service', first + 1);
+    const polls = r.calls.slice(first, second).filter((c) => c.startsWith('systemctl show --property=Id,'));
+    expect(polls).toHaveLength(1);
+    expect(r.status[1]).toBe('restart tailscaled.service=done/2');
+  });
+
   it('with retries 0 a failed step is tried once', async () => {
     const r = await exec(
       { 'tailscaled.service': { state: 'active', failStarts: Infinity }, 'nftables.service': { state: 'active' } },
