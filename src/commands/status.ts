@@ -7,6 +7,7 @@ import type { RestoreRecord } from '../restore/model.js';
 import type { Pending, Txn } from '../txn/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending } from '../txn/store.js';
 import { loadPolicy } from '../policy/load.js';
+import { alive } from '../procid.js';
 import { COMMON, POLICY_FLAGS, parse, settingsOf } from './options.js';
 
 export const help = `Usage: apt-netguard status [--json]
@@ -30,6 +31,16 @@ Options:
 export interface Also {
   // Errors in the policy files: the shipped defaults apply alone until they are fixed.
   policy?: readonly string[];
+  // For a restore journaled as running: whether its process still runs (null: no owner recorded).
+  restoreAlive?: boolean | null;
+}
+
+// A running restore whose process is gone was interrupted: its own record cannot say so.
+export function restoreState(restore: RestoreRecord | null, isAlive = alive): { state: string; alive: boolean | null } {
+  if (restore?.state !== 'running') return { state: restore?.state ?? '', alive: null };
+  if (!restore.owner) return { state: 'running', alive: null };
+  const up = isAlive(restore.owner);
+  return { state: up ? 'running' : 'interrupted', alive: up };
 }
 
 // Pure: is there something an admin must look at?
@@ -41,7 +52,11 @@ export function troubled(
 ): string[] {
   const why: string[] = [];
   for (const e of also.policy ?? []) why.push(`policy: ${e}; the shipped defaults apply until it is fixed`);
-  if (restore && restore.state !== 'verified') why.push(`the last restore is ${restore.state}`);
+  if (restore?.state === 'running' && also.restoreAlive === false)
+    why.push(`the last restore was interrupted (its process ${restore.owner?.pid} is gone); run apt-netguard restore`);
+  else if (restore?.state === 'running' && also.restoreAlive)
+    why.push(`a restore is running (pid ${restore.owner?.pid})`);
+  else if (restore && restore.state !== 'verified') why.push(`the last restore is ${restore.state}`);
   if (pending.length) why.push(`${pending.length} restarts owed`);
   const answered = restore?.state === 'verified' && restore.startedAt >= (txn?.closedAt ?? txn?.openedAt ?? '');
   // Findings written before `lost` existed count as lost.
@@ -62,10 +77,13 @@ export async function statusCommand(args: string[]): Promise<number> {
   const txn = current ?? (lastId ? loadClosed(state, lastId) : null);
   const restore = latest(state);
   const pending = loadPending(state);
-  const why = troubled(txn, restore, pending, { policy: loadPolicy(s.policyDirs).errors });
+  const live = restoreState(restore);
+  const why = troubled(txn, restore, pending, { policy: loadPolicy(s.policyDirs).errors, restoreAlive: live.alive });
   if (v.json)
-    out(`${JSON.stringify({ ok: !why.length, problems: why, transaction: txn, open: !!current, restore, pending })}\n`);
-  else out(formatStatus(txn, Boolean(current), restore, pending, why));
+    out(
+      `${JSON.stringify({ ok: !why.length, problems: why, transaction: txn, open: !!current, restore, restoreState: live.state || null, pending })}\n`,
+    );
+  else out(formatStatus(txn, Boolean(current), restore, live.state, pending, why));
   return why.length ? EXIT.findings : EXIT.ok;
 }
 
@@ -73,6 +91,7 @@ function formatStatus(
   txn: Txn | null,
   open: boolean,
   restore: RestoreRecord | null,
+  restoreState: string,
   pending: Pending[],
   why: string[],
 ): string {
@@ -89,7 +108,7 @@ function formatStatus(
     for (const f of txn.findings) out.push(`  finding: ${f.text}`);
     for (const n of txn.notes) out.push(`  note: ${n}`);
   }
-  out.push(restore ? formatRecord(restore).trimEnd() : 'no restore recorded yet');
+  out.push(restore ? formatRecord(restore, restoreState).trimEnd() : 'no restore recorded yet');
   out.push(pending.length ? 'restarts owed, in order (apt-netguard restart-pending runs them):' : 'no restarts owed');
   for (const p of pending) out.push(`  ${p.step} ${p.unit} (${p.mode}) since ${p.since}: ${p.reason}`);
   return `${out.join('\n')}\n`;

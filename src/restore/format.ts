@@ -14,11 +14,12 @@ export function formatPlanSteps(plan: Plan): string[] {
   ];
 }
 
-export function formatRecord(r: RestoreRecord): string {
+// `state` overrides what the record says (status knows a `running` one whose process is gone).
+export function formatRecord(r: RestoreRecord, state: string = r.state): string {
   const how = `${r.automatic ? 'automatic, ' : ''}${r.trigger.kind} ${r.trigger.id}`;
   const ended = r.endedAt ? `, ended ${r.endedAt}` : ', not ended';
   const out = [
-    `restore ${r.id} (${how}): ${r.state.toUpperCase()}`,
+    `restore ${r.id} (${how}): ${state.toUpperCase()}`,
     `  started ${r.startedAt}${ended}${r.resumes ? `, resumed ${r.resumes}x` : ''}`,
   ];
   for (const f of r.findings) out.push(`  found: ${f}`);

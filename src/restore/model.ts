@@ -1,5 +1,6 @@
 // The restore plan and its journal: plain data, printed by `restore --dry-run --json` and saved step by step.
 import type { StepAction } from '../policy/model.js';
+import type { Holder } from '../procid.js';
 import type { RouteSpec } from '../probes/routes.js';
 import type { Rule } from '../probes/rules.js';
 
@@ -68,6 +69,9 @@ export interface RestoreRecord {
   state: RestoreState;
   // Times a killed restore was picked up again; bounded.
   resumes: number;
+  // The process running it (absent in records of earlier builds): status tells a running restore
+  // from one whose guard was killed by it.
+  owner?: Holder;
   findings: string[];
   plan: Plan;
   steps: StepRun[];

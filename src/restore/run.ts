@@ -6,6 +6,7 @@ import type { Policy } from '../policy/model.js';
 import type { Snapshot } from '../snapshot/model.js';
 import { loadStored, saveSnapshot } from '../snapshot/store.js';
 import { messageOf } from '../errors.js';
+import { self } from '../procid.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { loadPending, savePending } from '../txn/store.js';
 import { sendAlerts } from './alert.js';
@@ -83,6 +84,7 @@ export async function restore(ctx: AppContext, req: RestoreRequest): Promise<Res
       const why = refusal(recent, req.trigger, ctx.now().getTime(), ctx.config.restore.maxPerHour);
       if (why) return conclude(ctx, { ...rec, state: 'refused', notes: [why] });
     }
+    rec.owner = self();
     saveRunning(ctx.state, rec);
     return run(ctx, rec, req.baseline, policy);
   });
@@ -113,6 +115,7 @@ export async function resumeKilled(ctx: AppContext): Promise<RestoreRecord | nul
       return conclude(ctx, rec);
     }
     rec.notes.push(`resumed after the guard was killed (${rec.resumes})`);
+    rec.owner = self();
     saveRunning(ctx.state, rec);
     return run(ctx, rec, baseline, loadPolicy(ctx.policyDirs).policy);
   });

@@ -1,6 +1,6 @@
 // `status`: what makes it say NEEDS ATTENTION and exit 1 (pure).
 import { describe, expect, it } from 'vitest';
-import { troubled } from '../../src/commands/status.js';
+import { restoreState, troubled } from '../../src/commands/status.js';
 import type { RestoreRecord } from '../../src/restore/model.js';
 
 describe('status: what needs an admin', () => {
@@ -37,6 +37,16 @@ describe('status: what needs an admin', () => {
     ],
     ['deferred restarts owed', [txn([]), restore('verified'), owed], ['1 restarts owed']],
     [
+      'a restore journaled as running, its process gone',
+      [txn([]), { ...restore('running'), owner: { pid: 77, start: '1', boot: 'b' } }, [], { restoreAlive: false }],
+      ['the last restore was interrupted (its process 77 is gone); run apt-netguard restore'],
+    ],
+    [
+      'a restore running now',
+      [txn([]), { ...restore('running'), owner: { pid: 77, start: '1', boot: 'b' } }, [], { restoreAlive: true }],
+      ['a restore is running (pid 77)'],
+    ],
+    [
       'an admin policy file is broken',
       [txn([]), null, [], { policy: ['/etc/apt-netguard/policies.d/50-x.yaml:3:14: version: bad'] }],
       [
@@ -44,4 +54,17 @@ describe('status: what needs an admin', () => {
       ],
     ],
   ])('%s', (_, args, want) => expect(troubled(...args)).toEqual(want));
+});
+
+describe('restoreState: a running record whose process is gone was interrupted', () => {
+  const rec = (state: RestoreRecord['state'], owner?: object) =>
+    ({ state, ...(owner ? { owner } : {}) }) as RestoreRecord;
+  const owner = { pid: 77, start: '1', boot: 'b' };
+  it.each<[string, RestoreRecord | null, boolean, { state: string; alive: boolean | null }]>([
+    ['no restore', null, true, { state: '', alive: null }],
+    ['ended', rec('verified', owner), false, { state: 'verified', alive: null }],
+    ['running, alive', rec('running', owner), true, { state: 'running', alive: true }],
+    ['running, gone', rec('running', owner), false, { state: 'interrupted', alive: false }],
+    ['running, written by an earlier build (no owner)', rec('running'), false, { state: 'running', alive: null }],
+  ])('%s', (_, r, isAlive, want) => expect(restoreState(r, () => isAlive)).toEqual(want));
 });

@@ -176,6 +176,11 @@ describe.skipIf(skip)('restore in a booted bookworm container [root, container]'
     c.out('rm', '-f', '/run/systemd/system/tailscaled.service.d/90-slow.conf');
     c.out('systemctl', 'daemon-reload');
     expect(status().restore.state).toBe('running'); // the journal says where it stopped
+    // ... and status does not claim it still runs: its process is gone.
+    const st = c.sh('apt-netguard', 'status');
+    expect(st.status).toBe(1);
+    expect(st.stdout).toMatch(/the last restore was interrupted \(its process \d+ is gone\); run apt-netguard restore/);
+    expect(st.stdout).toMatch(/: INTERRUPTED\n/);
     const r = c.sh('apt-netguard', 'restore', '--json');
     expect(`${r.status} ${r.out}`).toMatch(/^0 /);
     const rec = JSON.parse(r.stdout) as Rec;
