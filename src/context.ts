@@ -93,6 +93,8 @@ export interface AppContext {
   config: Config;
   // Problems in config.yaml (the defaults apply); each entry point logs them.
   configErrors: string[];
+  // Valid but unsafe (credentials readable by others); logged as warnings.
+  configWarnings: string[];
   // Whether a failure should stop apt (strict mode); otherwise every hook exits 0.
   strict: boolean;
 }
@@ -109,7 +111,7 @@ export async function appContext(s: Settings, log: Log, run?: Run): Promise<AppC
   onCorrupt((c) =>
     log.error({ path: c.path, movedTo: c.movedTo, why: c.why }, 'corrupt file moved aside; starting fresh'),
   );
-  const { config, errors } = loadConfig(s.configPath);
+  const { config, errors, warnings } = loadConfig(s.configPath);
   // The environment wins over the file, as NEEDRESTART_MODE does over needrestart.conf.
   if (s.strict !== null) config.strict = s.strict;
   return {
@@ -123,6 +125,7 @@ export async function appContext(s: Settings, log: Log, run?: Run): Promise<AppC
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     config,
     configErrors: errors,
+    configWarnings: warnings,
     strict: config.strict,
   };
 }

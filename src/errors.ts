@@ -15,6 +15,11 @@ export class InputError extends NetguardError {
   override readonly exitCode = EXIT.usage;
 }
 
+// The state dir is not ours to read: a user other than root ran a command that needs it.
+export class PermissionError extends NetguardError {
+  override readonly exitCode = EXIT.usage;
+}
+
 // The state dir could not be locked or written.
 export class StateError extends NetguardError {}
 

@@ -20,9 +20,9 @@
 // /run/systemd/system/<unit>.d/50-apt-netguard.conf   RefuseManualStop=yes while dpkg runs
 //                               (APT_NETGUARD_SYSTEMD_RUN_DIR moves it, for tests with a fake systemctl)
 // /var/cache/apt-netguard/      V8 code caches, owned by the bundle's boot code (src/boot/)
-import { existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { InputError, messageOf } from './errors.js';
+import { InputError, PermissionError, messageOf } from './errors.js';
 import { ensureDir, writeFileAtomic } from './fsutil.js';
 
 export const DEFAULT_STATE_DIR = '/var/lib/apt-netguard';
@@ -96,6 +96,18 @@ export function quarantine(path: string, why: string, now = new Date()): Corrupt
 }
 
 // The document, or null when there is none (or it was corrupt, and is now moved aside).
+// A command that reads (or writes) the state dir, run by someone who may not: said, not answered
+// with "OK: nothing lost" from a dir it could not see into.
+export function requireAccess(state: string, write = false): void {
+  try {
+    accessSync(state, constants.R_OK | constants.X_OK | (write ? constants.W_OK : 0));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EACCES' || code === 'EPERM') throw new PermissionError(`permission denied: ${state}: run as root`);
+    // ENOENT: nothing recorded yet, which the commands say themselves.
+  }
+}
+
 export function readJson<T>(path: string, check: (v: unknown) => v is T, what: string): T | null {
   if (!existsSync(path)) return null;
   let doc: unknown;

@@ -5,6 +5,7 @@ import { diff, findingLine } from '../diff/index.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { loadStored } from '../snapshot/store.js';
 import { makeRun } from '../context.js';
+import { requireAccess } from '../state.js';
 import { COMMON, PROBE_FLAGS, parse, probeContext, settingsOf } from './options.js';
 
 export const help = `Usage: apt-netguard diff A B [--json]
@@ -29,6 +30,7 @@ export async function diffCommand(args: string[]): Promise<number> {
   if (v.help) return (out(help), 0);
   const s = settingsOf(v, { timeoutMs: 10_000 });
   const dir = s.stateDir;
+  requireAccess(dir);
   let refs: [string, string] | null = null;
   if (v['since-last']) {
     if (positionals.length) throw new UsageError('diff --since-last takes no snapshot arguments');

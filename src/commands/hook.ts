@@ -44,6 +44,7 @@ async function guarded(name: string, rest: string[], ctx: AppContext, s: Setting
   const { log } = ctx;
   if (s.disabled) return (log.info({ hook: name }, 'disabled by APT_NETGUARD_DISABLE'), 0);
   for (const e of ctx.configErrors) log.error({ hook: name, problem: e }, 'config error; the defaults apply');
+  for (const w of ctx.configWarnings) log.warn({ hook: name, problem: w }, 'config warning');
   const started = performance.now();
   try {
     await dispatch(name, rest, ctx, s);

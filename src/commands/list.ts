@@ -3,6 +3,7 @@ import { out } from '../stdout.js';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, UsageError } from '../errors.js';
+import { requireAccess } from '../state.js';
 import { listCorrupt, listSnapshotIds, snapshotsDir, unwhole } from '../snapshot/store.js';
 import { COMMON, parse, settingsOf } from './options.js';
 
@@ -18,6 +19,7 @@ export async function listCommand(args: string[]): Promise<number> {
   if (v.help) return (out(help), 0);
   if (positionals.length) throw new UsageError('list takes no arguments');
   const dir = settingsOf(v).stateDir;
+  requireAccess(dir);
   const row = (id: string, file: string, movedAside: boolean) => {
     const path = join(snapshotsDir(dir), file);
     const unreadable = movedAside ? 'moved aside as corrupt' : unwhole(path);

@@ -43,9 +43,11 @@ async function setup(args: string[]) {
   if (positionals.length) throw new UsageError('no arguments expected; see --help');
   const [{ makeLog }, { appContext }] = await Promise.all([import('../log.js'), import('../context.js')]);
   const s = settingsOf(v, { logLevel: 'warn' });
+  const { requireAccess } = await import('../state.js');
+  requireAccess(s.stateDir, true);
   // Progress goes to stderr as JSON lines (journald-friendly); the result to stdout.
   const ctx = await appContext(s, makeLog(2, s.logLevel));
-  for (const e of ctx.configErrors) process.stderr.write(`apt-netguard: config: ${e}\n`);
+  for (const e of [...ctx.configErrors, ...ctx.configWarnings]) process.stderr.write(`apt-netguard: config: ${e}\n`);
   const print = (x: unknown, text: string) => out(v.json ? `${JSON.stringify(x)}\n` : text);
   return { v, ctx, print };
 }

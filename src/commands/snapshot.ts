@@ -4,7 +4,7 @@ import { UsageError } from '../errors.js';
 import { LABEL_RE } from '../snapshot/model.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { saveSnapshot } from '../snapshot/store.js';
-import { KEEP_SNAPSHOTS } from '../state.js';
+import { KEEP_SNAPSHOTS, requireAccess } from '../state.js';
 import { writeFileAtomic } from '../fsutil.js';
 import { makeRun } from '../context.js';
 import { COMMON, PROBE_FLAGS, parse, positiveInt, probeContext, settingsOf } from './options.js';
@@ -40,6 +40,7 @@ export async function snapshotCommand(args: string[]): Promise<number> {
   if (label !== null && !LABEL_RE.test(label)) throw new UsageError(`--label must match ${LABEL_RE.source}`);
   const keep = positiveInt('keep', v.keep, KEEP_SNAPSHOTS);
   const s = settingsOf(v, { timeoutMs: 10_000 });
+  if (!v.out) requireAccess(s.stateDir, true);
   const taking = takeSnapshot(await makeRun(s), probeContext(v, s), label);
   // The probe commands are all spawned by now; the lock module initialises while they run.
   if (!v.out) void import('../lock.js');

@@ -6,7 +6,9 @@ import { latest } from '../restore/records.js';
 import type { RestoreRecord } from '../restore/model.js';
 import type { Pending, Txn } from '../txn/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending } from '../txn/store.js';
+import { loadConfig } from '../config/load.js';
 import { loadPolicy } from '../policy/load.js';
+import { requireAccess } from '../state.js';
 import { alive } from '../procid.js';
 import { COMMON, POLICY_FLAGS, parse, settingsOf } from './options.js';
 
@@ -31,6 +33,8 @@ Options:
 export interface Also {
   // Errors in the policy files: the shipped defaults apply alone until they are fixed.
   policy?: readonly string[];
+  // Problems in config.yaml: errors (its defaults apply) and warnings (credentials others can read).
+  config?: readonly string[];
   // For a restore journaled as running: whether its process still runs (null: no owner recorded).
   restoreAlive?: boolean | null;
 }
@@ -52,6 +56,7 @@ export function troubled(
 ): string[] {
   const why: string[] = [];
   for (const e of also.policy ?? []) why.push(`policy: ${e}; the shipped defaults apply until it is fixed`);
+  for (const e of also.config ?? []) why.push(`config: ${e}`);
   if (restore?.state === 'running' && also.restoreAlive === false)
     why.push(`the last restore was interrupted (its process ${restore.owner?.pid} is gone); run apt-netguard restore`);
   else if (restore?.state === 'running' && also.restoreAlive)
@@ -72,13 +77,19 @@ export async function statusCommand(args: string[]): Promise<number> {
   if (positionals.length) throw new UsageError('status takes no arguments');
   const s = settingsOf(v);
   const state = s.stateDir;
+  requireAccess(state);
   const current = loadCurrent(state);
   const lastId = listClosed(state).at(-1);
   const txn = current ?? (lastId ? loadClosed(state, lastId) : null);
   const restore = latest(state);
   const pending = loadPending(state);
   const live = restoreState(restore);
-  const why = troubled(txn, restore, pending, { policy: loadPolicy(s.policyDirs).errors, restoreAlive: live.alive });
+  const conf = loadConfig(s.configPath);
+  const why = troubled(txn, restore, pending, {
+    policy: loadPolicy(s.policyDirs).errors,
+    config: [...conf.errors, ...conf.warnings],
+    restoreAlive: live.alive,
+  });
   if (v.json)
     out(
       `${JSON.stringify({ ok: !why.length, problems: why, transaction: txn, open: !!current, restore, restoreState: live.state || null, pending })}\n`,

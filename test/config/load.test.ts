@@ -15,7 +15,7 @@ const file = (text: string, mode = 0o644) => {
 
 describe('loadConfig', () => {
   it('no file: the defaults, no errors', () =>
-    expect(loadConfig('/nonexistent/config.yaml')).toEqual({ config: defaultConfig(), errors: [] }));
+    expect(loadConfig('/nonexistent/config.yaml')).toEqual({ config: defaultConfig(), errors: [], warnings: [] }));
   it('a valid file', () => {
     const r = loadConfig(file('strict: true\nrestore:\n  retries: 2\n'));
     expect(r.errors).toEqual([]);
@@ -27,6 +27,24 @@ describe('loadConfig', () => {
     const r = loadConfig(p);
     expect(r.config).toEqual(defaultConfig());
     expect(r.errors).toEqual([`${p}:3:12: restore.retries must be a whole number from 0 to 5`]);
+  });
+  it.each([
+    [
+      'a webhook header (a bearer token)',
+      'alerts:\n  webhook:\n    url: https://h/x\n    headers: {Authorization: Bearer t}\n',
+      0o644,
+      true,
+    ],
+    ['a URL with a token in its query', 'alerts:\n  webhook:\n    url: https://h/x?token=t\n', 0o644, true],
+    ['a URL with userinfo', 'alerts:\n  webhook:\n    url: https://u:p@h/x\n', 0o644, true],
+    ['alert command arguments', 'alerts:\n  command: [/usr/local/bin/notify, --token, t]\n', 0o644, true],
+    ['credentials, root only', 'alerts:\n  webhook:\n    url: https://h/x?token=t\n', 0o640, false],
+    ['no credentials, readable', 'alerts:\n  webhook:\n    url: https://h/x\n', 0o644, false],
+  ])('%s, mode %o: warned %s', (_, text, mode, warned) => {
+    const p = file(text, mode);
+    const r = loadConfig(p);
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual(warned ? [`${p} holds credentials and any user can read it; chmod 640 ${p}`] : []);
   });
   it('a file others can write is refused (its alert command would run as root)', () => {
     const p = file('strict: true\n', 0o666);

@@ -59,12 +59,14 @@ export const scenarios = [
         'timer not disabled',
       );
       check(c.sh('apt-netguard', 'status').status === 0, 'status not 0 after install');
+      const mode = c.out('stat', '-c', '%a %U:%G', '/etc/apt-netguard/config.yaml').trim();
+      check(mode === '640 root:root', `config.yaml is ${mode}, not 640 root:root (it can hold a webhook token)`);
       // minbase has no man(1): the page itself, gzipped roff.
       check(
         c.out('sh', '-c', 'zcat /usr/share/man/man8/apt-netguard.8.gz | head -1').startsWith('.TH APT-NETGUARD 8'),
         'no man page',
       );
-      return `gate in place, old policy-rc.d diverted and delegated to, timer disabled, ${c.out('dpkg-query', '-W', '-f', '${Conffiles}', 'apt-netguard').trim().split('\n').length} conffiles`;
+      return `gate in place, old policy-rc.d diverted and delegated to, timer disabled, config.yaml 640, ${c.out('dpkg-query', '-W', '-f', '${Conffiles}', 'apt-netguard').trim().split('\n').length} conffiles`;
     },
   ],
 
@@ -229,6 +231,8 @@ export const scenarios = [
       const out = apt(c, 'apt-get', 'install', '-y', '/root/apt-netguard_next_all.deb', '/root/tailscale_1.3_all.deb');
       check(out.includes('policy-rc.d returned 101'), "tailscale's postinst restart was not held");
       check(c.out('dpkg-query', '-W', '-f', '${Version}', 'apt-netguard') === '0.1.1~e2e', 'apt-netguard not upgraded');
+      const kept = c.out('stat', '-c', '%a', '/etc/apt-netguard/config.yaml').trim();
+      check(kept === '640', `config.yaml is ${kept} after the upgrade, not 640`);
       const s = status(c);
       check(
         s.restore?.state === 'verified' && invocation(c, 'tailscaled.service') !== ts,

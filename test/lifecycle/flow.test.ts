@@ -47,6 +47,7 @@ beforeEach(() => {
     // These cases are about the transaction; the restore it hands over to has its own tests.
     config: { ...defaultConfig(), restore: { ...defaultConfig().restore, auto: false } },
     configErrors: [],
+    configWarnings: [],
     sleep: async () => {},
   };
 });
