@@ -5,11 +5,12 @@
 // /var/lib/apt-netguard/        the state dir (--state-dir, APT_NETGUARD_STATE_DIR); survives reboots
 //   .lock                       lock 'snapshots': saving and pruning snapshots
 //   snapshots/<id>.json         snapshots, the newest 20 (a dot-file is an interrupted write)
-//   txn/.lock                   lock 'txn': the transaction, pending.json and vetoes.json
+//   txn/.lock                   lock 'txn': the transaction, pending.json, vetoes.json, probes-seen.json
 //   txn/current.json            the open transaction, or one a killed run left open
 //   txn/<id>.json               closed transactions, the newest 50
 //   pending.json                restarts owed, in order (guarded, then deferred)
 //   vetoes.json                 rule vetoes that outlive their dpkg run, until the unit restarts
+//   probes-seen.json            the probes that have seen on this host (an absent tool is blindness only after)
 //   restore/.lock               lock 'restore': the restore records
 //   restore/current.json        the running restore, or one whose guard was killed
 //   restore/<id>.json           ended restores, the newest 50
@@ -38,6 +39,7 @@ export const statePaths = (state: string) => ({
   txn: join(state, 'txn'),
   pending: join(state, 'pending.json'),
   vetoes: join(state, 'vetoes.json'),
+  probesSeen: join(state, 'probes-seen.json'),
   restore: join(state, 'restore'),
 });
 

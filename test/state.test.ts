@@ -22,6 +22,7 @@ describe('layout', () => {
       txn: '/s/txn',
       pending: '/s/pending.json',
       vetoes: '/s/vetoes.json',
+      probesSeen: '/s/probes-seen.json',
       restore: '/s/restore',
     }));
   it('the run dir the shell gate reads', () =>

@@ -57,6 +57,10 @@ export function troubled(
   const why: string[] = [];
   for (const e of also.policy ?? []) why.push(`policy: ${e}; the shipped defaults apply until it is fixed`);
   for (const e of also.config ?? []) why.push(`config: ${e}`);
+  for (const b of txn?.blind ?? [])
+    why.push(
+      `transaction ${txn!.id} could not see ${b.probe} ${b.when === 'pre' ? 'before' : 'after'} dpkg: ${b.reason}`,
+    );
   if (restore?.state === 'running' && also.restoreAlive === false)
     why.push(`the last restore was interrupted (its process ${restore.owner?.pid} is gone); run apt-netguard restore`);
   else if (restore?.state === 'running' && also.restoreAlive)

@@ -16,6 +16,7 @@ import type { Observed } from '../restore/requests.js';
 import { withStateLock } from '../state.js';
 import { unitsToProbe } from '../tailscale.js';
 import { restoreAfter, resumeSafely } from './handoff.js';
+import { noteBlind } from './sight.js';
 
 // The early Post-Invoke (before needrestart's): only the drop-ins go, so needrestart's requests
 // reach our restart.d scripts instead of being "refused by systemd"; the gates stay armed.
@@ -96,6 +97,7 @@ async function report(ctx: AppContext, txn: Txn, policy: Policy): Promise<Observ
     const pre = loadStored(ctx.state, txn.preSnapshot);
     const post = await takeSnapshot(ctx.run, { ...ctx.probe, units: unitsToProbe(policy, pre) }, 'post', ctx.now());
     await saveSnapshot(ctx.state, post);
+    noteBlind(ctx, txn, post, 'post');
     const found = diff(pre, post);
     const recreated = recreatedLinks(found);
     txn.findings = found.map((f) => ({

@@ -14,6 +14,7 @@ import { withStateLock } from '../state.js';
 import { unitsToProbe } from '../tailscale.js';
 import { reconcile } from './close.js';
 import { resumeSafely } from './handoff.js';
+import { noteBlind } from './sight.js';
 
 // A transaction still open here was never closed (guard or apt killed): close it first, then
 // open a fresh one. A second Pre-Invoke of the same run finds its own "open" one and keeps it.
@@ -33,6 +34,7 @@ export async function preInvoke(ctx: AppContext): Promise<Txn> {
     if (snap.probes.systemd.status === 'ok')
       txn.invocations = Object.fromEntries(snap.probes.systemd.data.units.map((u) => [u.id, u.invocationID]));
     txn.notes.push(...loaded.errors.map((e) => `policy: ${e}`));
+    noteBlind(ctx, txn, snap, 'pre');
     saveCurrent(ctx.state, txn);
     ctx.log.info({ txn: txn.id, snapshot: snap.id }, 'transaction opened');
     return txn;

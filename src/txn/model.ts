@@ -1,6 +1,7 @@
 // One upgrade transaction (one dpkg run): pure data and pure transitions.
 import type { PkgChange } from '../apt/hookinfo.js';
 import type { Decision } from '../policy/decide.js';
+import type { Blind } from '../snapshot/blind.js';
 import { MODES, type Mode, type StepAction } from '../policy/model.js';
 
 export const TXN_SCHEMA = 1;
@@ -45,6 +46,8 @@ export interface Txn {
   // The diff the post-invoke found against the pre snapshot.
   // `lost`: state gone or broken (restore/verify.ts), as opposed to the trace of a restart.
   findings: { kind: string; severity: string; text: string; lost?: boolean }[];
+  // Probes that could not see, before or after dpkg (snapshot/blind.ts): what the guard may have missed.
+  blind?: Blind[];
   notes: string[];
 }
 

@@ -15,6 +15,11 @@ export const archiveCurrent = (state: string, txn: Txn): void => txns(state).fin
 export const listClosed = (state: string): string[] => txns(state).listEnded();
 export const loadClosed = (state: string, id: string): Txn | null => txns(state).loadEnded(id);
 
+const isSeen = (v: unknown): v is { seen: string[] } => Array.isArray((v as { seen?: unknown } | null)?.seen);
+export const loadSeen = (state: string): Set<string> =>
+  new Set(readJson(statePaths(state).probesSeen, isSeen, 'a list of probes')?.seen ?? []);
+export const saveSeen = (state: string, seen: string[]): void => writeJson(statePaths(state).probesSeen, { seen });
+
 export const loadPending = (state: string): Pending[] =>
   readJson(statePaths(state).pending, isPending, `a schema ${TXN_SCHEMA} pending list`)?.pending ?? [];
 

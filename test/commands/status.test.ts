@@ -47,6 +47,18 @@ describe('status: what needs an admin', () => {
       ['a restore is running (pid 77)'],
     ],
     [
+      'the last transaction could not see',
+      [
+        {
+          ...(txn([]) as object),
+          blind: [{ probe: 'links', reason: 'ip: timed out after 5000 ms', when: 'pre' }],
+        } as never,
+        null,
+        [],
+      ],
+      ['transaction t1 could not see links before dpkg: ip: timed out after 5000 ms'],
+    ],
+    [
       'an admin policy file is broken',
       [txn([]), null, [], { policy: ['/etc/apt-netguard/policies.d/50-x.yaml:3:14: version: bad'] }],
       [

@@ -7,6 +7,7 @@ import { preInstallPkgs, preInvoke } from '../../src/lifecycle/open.js';
 import { postDpkg, postInvoke } from '../../src/lifecycle/close.js';
 import { needrestartHook } from '../../src/lifecycle/needrestart.js';
 import { memoryLog } from '../../src/log.js';
+import { ExecError } from '../../src/errors.js';
 import { onCorrupt } from '../../src/state.js';
 import { defaultConfig } from '../../src/config/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending } from '../../src/txn/store.js';
@@ -189,5 +190,24 @@ describe('a corrupt journal file is moved aside, and the guard goes on guarding'
     }
     expect(seen).toEqual([path]);
     expect(readdirSync(dirname(path)).some((f) => f.startsWith(`${basename(path)}.corrupt-`))).toBe(true);
+  });
+});
+
+describe('blindness is reported', () => {
+  it('a hung ip: the transaction names the probes that could not see, and the journal warns', async () => {
+    const inner = ctx.run;
+    ctx.run = async (argv, o) => {
+      if (argv[0] === 'ip') throw new ExecError(argv, 'timed out after 1000 ms', null, '');
+      return inner(argv, o);
+    };
+    const log = memoryLog();
+    ctx.log = log;
+    const txn = await preInvoke(ctx);
+    expect(txn.blind?.map((b) => `${b.probe} ${b.when}`)).toEqual(['links pre', 'rules pre', 'routes pre']);
+    expect(txn.blind?.[0]?.reason).toMatch(/timed out after 1000 ms$/);
+    const warned = log.lines.filter((l) => l.level === 'warn').map((l) => l.msg);
+    expect(warned).toContainEqual(expect.stringMatching(/^the links probe could not see \(pre\): .*timed out/));
+    // Tools that are simply not installed here (the fake has no nft, no tailscale) are not blindness.
+    expect(txn.blind?.some((b) => b.probe === 'nft' || b.probe === 'tailscale')).toBe(false);
   });
 });
