@@ -22,6 +22,9 @@ export function diffNft(a: NftState, b: NftState, linksA: LinksState | null, lin
     const r = b.rules[i]!;
     if (!r.ifMatches.length) continue;
     const prev = prevRules.get(ruleId(r));
+    // Bare indexes each key printed before: as many new names are the rule resolving again.
+    const repairs = new Map<string, number>();
+    for (const p of prev?.ifMatches ?? []) if (isIndex(p.value)) repairs.set(p.key, (repairs.get(p.key) ?? 0) + 1);
     for (const m of r.ifMatches) {
       // Same rule, same key: the names it printed before (set elements may come back in another order).
       const was = prev?.ifMatches.filter((p) => p.key === m.key).map((p) => p.value) ?? [];
@@ -30,7 +33,14 @@ export function diffNft(a: NftState, b: NftState, linksA: LinksState | null, lin
         // NOTE: nft prints the bare index when no interface has it any more (nft 1.0.6, checked in a netns).
         index = Number(m.value);
       } else if (prev && !was.includes(m.value)) {
-        // The same rule now prints another name: its index was reused by a different interface.
+        // A name it did not print before. Where a bare index went away for it, the rule resolves
+        // again: the repair of a baseline that was already broken, not a loss.
+        const left = repairs.get(m.key) ?? 0;
+        if (left > 0) {
+          repairs.set(m.key, left - 1);
+          continue;
+        }
+        // Else it printed another name before: its index was reused by a different interface.
         index = indexNow.get(m.value) ?? null;
       } else continue;
       const lost = was.filter((v) => !isIndex(v) && !r.ifMatches.some((x) => x.key === m.key && x.value === v));

@@ -169,6 +169,12 @@ describe('diff', () => {
     ]);
   });
 
+  it('a baseline already stale (bare indexes) that resolves again after a reload: a repair, no finding', () => {
+    // The captured namespace: tailscale0 recreated (its rules print a bare index), then the original state.
+    const fs = diff(snapshotFromLab('bookworm-netns-recreated'), base);
+    expect(fs.filter((f) => f.kind === 'nft-stale-ifindex')).toEqual([]);
+  });
+
   it('skips a probe unavailable on either side', () => {
     const a = snapshotFromLab('bookworm-netns', { nft: off });
     expect(diff(a, snapshotFromLab('bookworm-netns-recreated'))).toEqual([

@@ -5,6 +5,8 @@ import type { Finding } from '../../src/diff/index.js';
 import { missing } from '../helpers/requires.js';
 import { BUNDLE, freshLab, ifindexOf, inNs, lab } from '../helpers/netns.js';
 
+const RULESET = new URL('../lab/ruleset.nft', import.meta.url).pathname;
+
 const skip =
   missing('netns', { root: true, tools: ['ip', 'nft'] }) ?? (existsSync(BUNDLE) ? null : 'run npm run build first');
 
@@ -61,6 +63,19 @@ describe.skipIf(skip !== null)('namespace lab [root]', () => {
       '6:5270:52',
     ]);
     expect(r.findings.every((f) => f.severity === 'critical')).toBe(true);
+  });
+
+  it('a baseline already stale: tailscale0 recreated before the snapshot, then the ruleset reloaded: no stale finding', () => {
+    current = freshLab('stale-base');
+    lab('ts-down', current.ns);
+    lab('ts-up', current.ns);
+    expect(current.cli('snapshot', '--label', 'pre').code).toBe(0);
+    // What the guard's reload of the ruleset's loader does.
+    inNs(current.ns, ['nft', 'flush', 'ruleset']);
+    inNs(current.ns, ['nft', '-f', RULESET]);
+    const d = current.cli('diff', '--since-last', '--json');
+    const findings = (JSON.parse(d.stdout) as { findings: Finding[] }).findings;
+    expect(findings.filter((f) => f.kind === 'nft-stale-ifindex')).toEqual([]);
   });
 
   it('tailscale0 recreated: ifindex-changed plus stale iif/oif rules, nothing about its routes', () => {
