@@ -2,7 +2,7 @@
 // setting is resolved here in needrestart's order: built-in defaults, then
 // /etc/apt-netguard/config.yaml, then the environment, then flags. Nothing else in src/ reads
 // process.env (the bundle's boot code aside), and every layer takes the context it is handed.
-import { existsSync } from 'node:fs';
+import { existsSync, fstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from './config/model.js';
 import type { Run } from './exec.js';
@@ -38,8 +38,11 @@ export interface Settings {
   policyDirs: PolicyDirs;
   probe: Omit<ProbeContext, 'units'>;
   logLevel: string;
-  // Hook lines are copied to journald (APT_NETGUARD_JOURNAL=0 turns it off).
+  // Log lines are copied to journald as they happen (APT_NETGUARD_JOURNAL=0 turns it off); not
+  // where stderr already is the journal (a systemd service), which would log each line twice.
   journal: boolean;
+  // The syslog socket logger(1) writes to (APT_NETGUARD_SYSLOG_SOCKET, for tests).
+  syslogSocket: string;
   // APT_NETGUARD_DISABLE=1: every hook does nothing for this run.
   disabled: boolean;
   // APT_NETGUARD_STRICT=1 makes a hook failure stop apt, whatever config.yaml says; null: it decides.
@@ -65,13 +68,26 @@ export function settings(flags: Flags = {}, defaults: Defaults = {}, env = proce
     },
     probe: { timeoutMs: flags.timeoutMs ?? defaults.timeoutMs ?? 5_000, systemdRunDir: systemdRun },
     logLevel: env.APT_NETGUARD_LOG_LEVEL ?? defaults.logLevel ?? 'info',
-    journal: env.APT_NETGUARD_JOURNAL !== '0',
+    journal: env.APT_NETGUARD_JOURNAL !== '0' && !stderrIsJournal(env.JOURNAL_STREAM),
+    syslogSocket: env.APT_NETGUARD_SYSLOG_SOCKET ?? '/dev/log',
     disabled: env.APT_NETGUARD_DISABLE === '1',
     strict: env.APT_NETGUARD_STRICT === '1' ? true : null,
     debug: Boolean(env.APT_NETGUARD_DEBUG),
     hookInfoFd: fd && /^\d+$/.test(fd) ? Number(fd) : 0,
     searchPath: env.PATH ?? '',
   };
+}
+
+// NOTE: systemd.exec(5): JOURNAL_STREAM is `device:inode` of the journal stream a service's stderr
+// was connected to; only if fd 2 is still that stream do lines already reach the journal.
+function stderrIsJournal(stream: string | undefined): boolean {
+  if (!stream) return false;
+  try {
+    const st = fstatSync(2);
+    return stream === `${st.dev}:${st.ino}`;
+  } catch {
+    return false;
+  }
 }
 
 // The installed policies, else the policies/ beside the program (a checkout, or the bundle's dist/).
@@ -104,6 +120,19 @@ export interface AppContext {
 export async function makeRun(s: Pick<Settings, 'searchPath'>): Promise<Run> {
   const [{ spawner }, { coalesceIp }] = await Promise.all([import('./exec.js'), import('./ipbatch.js')]);
   return coalesceIp(spawner(s.searchPath));
+}
+
+// The log every long-running entry point writes: stderr (JSON lines), and journald as it happens.
+// close() waits for logger(1) to have read everything (bounded).
+export async function openLog(s: Settings) {
+  const [{ makeLog }, { openJournal }, { pipeTo }] = await Promise.all([
+    import('./log.js'),
+    import('./journald.js'),
+    import('./exec.js'),
+  ]);
+  const journal = s.journal ? openJournal((argv) => pipeTo(s.searchPath, argv), s.syslogSocket) : null;
+  const log = makeLog(2, s.logLevel, journal?.write);
+  return { log, close: async () => journal?.close() };
 }
 
 export async function appContext(s: Settings, log: Log, run?: Run): Promise<AppContext> {

@@ -5,14 +5,14 @@ import pino, { type Logger } from 'pino';
 export type Log = Pick<Logger, 'info' | 'warn' | 'error' | 'debug'>;
 
 // Synchronous: a hook may exit right after logging, and must not lose the line that says why.
-// With `keep`, each line is also appended to it (hooks copy them to the journal at the end).
+// With `tee`, each line is also handed to it as it is written (the journal, journald.ts).
 // `level` is the context's (APT_NETGUARD_LOG_LEVEL, else the entry point's default).
-export function makeLog(fd: number, level: string, keep?: string[]): Log {
+export function makeLog(fd: number, level: string, tee?: (line: string) => void): Log {
   const dest = pino.destination({ fd, sync: true });
-  const out = keep
+  const out = tee
     ? pino.multistream([
         { stream: dest, level: 'trace' },
-        { stream: { write: (l: string) => void keep.push(l) }, level: 'trace' },
+        { stream: { write: tee }, level: 'trace' },
       ])
     : dest;
   return pino({ name: 'apt-netguard', level, base: { pid: process.pid } }, out);

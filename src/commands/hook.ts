@@ -28,15 +28,13 @@ export const STRICT_FAILURE = 100;
 export async function hookCommand(args: string[]): Promise<number> {
   const [name, ...rest] = args;
   if (!name || name === '-h' || name === '--help') return (out(help), name ? 0 : 2);
-  const [{ makeLog }, { appContext, settings }] = await Promise.all([import('../log.js'), import('../context.js')]);
+  const { appContext, openLog, settings } = await import('../context.js');
   const s = settings();
-  const lines: string[] = [];
-  const log = makeLog(2, s.logLevel, lines);
-  const ctx = await appContext(s, log);
+  const { log, close } = await openLog(s);
   try {
-    return await guarded(name, rest, ctx, s);
+    return await guarded(name, rest, await appContext(s, log), s);
   } finally {
-    if (s.journal) await (await import('../journald.js')).toJournal(ctx.run, lines);
+    await close();
   }
 }
 

@@ -41,22 +41,39 @@ const FLAGS = { ...COMMON, ...POLICY_FLAGS, 'dry-run': { type: 'boolean' }, sinc
 async function setup(args: string[]) {
   const { values: v, positionals } = parse(args, FLAGS);
   if (positionals.length) throw new UsageError('no arguments expected; see --help');
-  const [{ makeLog }, { appContext }] = await Promise.all([import('../log.js'), import('../context.js')]);
+  const [{ appContext, openLog }, { requireAccess }] = await Promise.all([
+    import('../context.js'),
+    import('../state.js'),
+  ]);
   const s = settingsOf(v, { logLevel: 'warn' });
-  const { requireAccess } = await import('../state.js');
   requireAccess(s.stateDir, true);
-  // Progress goes to stderr as JSON lines (journald-friendly); the result to stdout.
-  const ctx = await appContext(s, makeLog(2, s.logLevel));
+  // Progress goes to stderr as JSON lines, and to the journal as it happens; the result to stdout.
+  const { log, close } = await openLog(s);
+  const ctx = await appContext(s, log);
   for (const e of [...ctx.configErrors, ...ctx.configWarnings]) process.stderr.write(`apt-netguard: config: ${e}\n`);
   const print = (x: unknown, text: string) => out(v.json ? `${JSON.stringify(x)}\n` : text);
-  return { v, ctx, print };
+  return { v, ctx, print, close };
 }
+
+// A restore by hand, or from the timer, is journaled like a hook's.
+const journaled =
+  (cmd: (x: Awaited<ReturnType<typeof setup>>) => Promise<number>) =>
+  async (args: string[]): Promise<number> => {
+    const x = await setup(args);
+    try {
+      return await cmd(x);
+    } finally {
+      await x.close();
+    }
+  };
 
 const outcome = (rec: RestoreRecord) => (rec.state === 'verified' ? EXIT.ok : EXIT.findings);
 
 export async function restoreCommand(args: string[]): Promise<number> {
   if (args.includes('-h') || args.includes('--help')) return (out(help), 0);
-  const { v, ctx, print } = await setup(args);
+  return restoreJournaled(args);
+}
+const restoreJournaled = journaled(async ({ v, ctx, print }) => {
   const [runMod, records, requests, fmt] = await Promise.all([
     import('../restore/run.js'),
     import('../restore/records.js'),
@@ -93,11 +110,13 @@ export async function restoreCommand(args: string[]): Promise<number> {
     return (print({ state: 'nothing-to-do', baseline: id }, text), EXIT.ok);
   }
   return (print(rec, fmt.formatRecord(rec)), outcome(rec));
-}
+});
 
 export async function restartPendingCommand(args: string[]): Promise<number> {
   if (args.includes('-h') || args.includes('--help')) return (out(pendingHelp), 0);
-  const { v, ctx, print } = await setup(args);
+  return pendingJournaled(args);
+}
+const pendingJournaled = journaled(async ({ v, ctx, print }) => {
   if (v.since)
     throw new UsageError('restart-pending verifies against a snapshot it takes itself; --since is for restore');
   const [runMod, store, requests, txns, fmt, { loadPolicy }] = await Promise.all([
@@ -119,4 +138,4 @@ export async function restartPendingCommand(args: string[]): Promise<number> {
   const rec = await runMod.restore(ctx, req);
   if (!rec) return (print({ state: 'nothing-to-do' }, 'no restarts owed\n'), EXIT.ok);
   return (print(rec, fmt.formatRecord(rec)), outcome(rec));
-}
+});
