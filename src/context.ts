@@ -9,7 +9,15 @@ import type { Run } from './exec.js';
 import type { Log } from './log.js';
 import type { PolicyDirs } from './policy/load.js';
 import type { ProbeContext } from './probes/types.js';
-import { DEFAULT_RUN_DIR, DEFAULT_STATE_DIR, DEFAULT_SYSTEMD_RUN_DIR, onCorrupt, type ArmDirs } from './state.js';
+import {
+  DEFAULT_RUN_DIR,
+  DEFAULT_STATE_DIR,
+  DEFAULT_SYSTEMD_RUN_DIR,
+  fallbackState,
+  onCorrupt,
+  stateProblem,
+  type ArmDirs,
+} from './state.js';
 
 // esbuild writes the package version in at build time (scripts/build.mjs).
 export const VERSION = process.env.APT_NETGUARD_BUILD_VERSION ?? 'dev';
@@ -113,6 +121,9 @@ export interface AppContext {
   configWarnings: string[];
   // Whether a failure should stop apt (strict mode); otherwise every hook exits 0.
   strict: boolean;
+  // Why the state dir cannot be written (read-only, full), or null. Then `state` is the fallback
+  // under the run dir, and this run still guards, restores, and alerts about it.
+  degraded: string | null;
 }
 
 // The one Run everything is handed: spawns through exec.ts, and `ip -j` dumps asked for together
@@ -143,10 +154,15 @@ export async function appContext(s: Settings, log: Log, run?: Run): Promise<AppC
   const { config, errors, warnings } = loadConfig(s.configPath);
   // The environment wins over the file, as NEEDRESTART_MODE does over needrestart.conf.
   if (s.strict !== null) config.strict = s.strict;
+  const problem = stateProblem(s.stateDir);
+  const state = problem ? fallbackState(s.dirs.run) : s.stateDir;
+  const degraded = problem ? `${s.stateDir} cannot be written: ${problem}` : null;
+  if (degraded)
+    log.error({ stateDir: s.stateDir, cause: problem, using: state }, `${degraded}; state kept under ${state}`);
   return {
     run: run ?? (await makeRun(s)),
     log,
-    state: s.stateDir,
+    state,
     dirs: s.dirs,
     policyDirs: s.policyDirs,
     probe: s.probe,
@@ -156,5 +172,6 @@ export async function appContext(s: Settings, log: Log, run?: Run): Promise<AppC
     configErrors: errors,
     configWarnings: warnings,
     strict: config.strict,
+    degraded,
   };
 }

@@ -2,11 +2,13 @@
 // so that the bundle's outer module can use these without loading proper-lockfile).
 import {
   closeSync,
+  existsSync,
   fsyncSync,
   linkSync,
   mkdirSync,
   openSync,
   renameSync,
+  rmdirSync,
   rmSync,
   statSync,
   writeSync,
@@ -54,7 +56,21 @@ export function ensureDir(dir: string, mode = 0o750): void {
   try {
     mkdirSync(dir, { recursive: true, mode });
   } catch (err) {
-    throw new StateError(`cannot create ${dir}: ${messageOf(err)}`);
+    throw new StateError(`cannot create ${dir}: ${realCause(dir) ?? messageOf(err)}`);
+  }
+}
+
+// NOTE: a recursive mkdir reports ENOENT on a read-only filesystem (node 18 and 20, checked on a
+// read-only tmpfs); the first missing dir made alone gives the real error (EROFS, ENOSPC, EACCES).
+function realCause(dir: string): string | null {
+  let missing = dir;
+  while (!existsSync(dirname(missing)) && dirname(missing) !== missing) missing = dirname(missing);
+  try {
+    mkdirSync(missing);
+    rmdirSync(missing);
+    return null;
+  } catch (err) {
+    return messageOf(err);
   }
 }
 

@@ -15,13 +15,25 @@
 //   restore/current.json        the running restore, or one whose guard was killed
 //   restore/<id>.json           ended restores, the newest 50
 // /run/apt-netguard/            the run dir (APT_NETGUARD_RUN_DIR): the gates, gone at reboot as they must be
+//   state/                      the state dir's layout again, for runs while the state dir cannot be
+//                               written (read-only, full): the guard goes on guarding from here
 //   open                        the open transaction's id; the policy-rc.d gate (hooks/policy-rc.d) looks for it
 //   armed/<unit>                the unit's mode while armed: guarded, defer or veto
 //   requests                    lines the gates append: `<unix s> <who> <unit> <action> <mode>`
 // /run/systemd/system/<unit>.d/50-apt-netguard.conf   RefuseManualStop=yes while dpkg runs
 //                               (APT_NETGUARD_SYSTEMD_RUN_DIR moves it, for tests with a fake systemctl)
 // /var/cache/apt-netguard/      V8 code caches, owned by the bundle's boot code (src/boot/)
-import { accessSync, constants, existsSync, readFileSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, PermissionError, messageOf } from './errors.js';
 import { ensureDir, writeFileAtomic } from './fsutil.js';
@@ -98,6 +110,27 @@ export function quarantine(path: string, why: string, now = new Date()): Corrupt
 }
 
 // The document, or null when there is none (or it was corrupt, and is now moved aside).
+// Why the state dir cannot take this run's state, or null: not creatable, not writable (a
+// read-only filesystem), or nearly full (a 2 MB snapshot would not fit). Leaves nothing behind.
+export const MIN_FREE = 16 * 1024 * 1024;
+export function stateProblem(state: string, minFree = MIN_FREE): string | null {
+  const probe = join(state, `.write-test.${process.pid}`);
+  try {
+    // The write first: a read-only filesystem is that, whatever space it shows.
+    ensureDir(state);
+    writeFileSync(probe, '');
+    rmSync(probe, { force: true });
+    const fs = statfsSync(state);
+    const free = fs.bavail * fs.bsize;
+    return free < minFree ? `no space left: ${Math.floor(free / 1024)} KiB free on ${state}` : null;
+  } catch (err) {
+    return messageOf(err);
+  }
+}
+
+// Where a run keeps its state while the state dir cannot take it: under the run dir, for this boot.
+export const fallbackState = (run: string) => join(run, 'state');
+
 // A command that reads (or writes) the state dir, run by someone who may not: said, not answered
 // with "OK: nothing lost" from a dir it could not see into.
 export function requireAccess(state: string, write = false): void {

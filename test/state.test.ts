@@ -1,5 +1,5 @@
 // The state layout and its locks: one place for every path, and read-modify-write serialised.
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../src/errors.js';
@@ -9,6 +9,7 @@ import {
   readJson,
   runPaths,
   statePaths,
+  stateProblem,
   withStateLock,
   writeJson,
   type Corrupt,
@@ -104,4 +105,19 @@ describe('JSON documents and journals', () => {
     expect(j.listEnded()).toEqual(['2', '3']);
     expect(j.loadEnded('3')).toEqual({ id: '3' });
   });
+});
+
+describe('stateProblem', () => {
+  it('a dir that can be written and has room: null, and no trace left', () => {
+    const dir = join(scratch('ng-sp-'), 'state');
+    expect(stateProblem(dir, 0)).toBeNull();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+  it('a dir that cannot be made names the real cause', () => {
+    const root = scratch('ng-sp-');
+    writeFileSync(join(root, 'file'), '');
+    expect(stateProblem(join(root, 'file/state'))).toMatch(/ENOTDIR/);
+  });
+  it('too little room: how much there is', () =>
+    expect(stateProblem(scratch('ng-sp-'), Number.MAX_SAFE_INTEGER)).toMatch(/^no space left: \d+ KiB free on /));
 });

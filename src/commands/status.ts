@@ -8,7 +8,8 @@ import type { Pending, Txn } from '../txn/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending } from '../txn/store.js';
 import { loadConfig } from '../config/load.js';
 import { loadPolicy } from '../policy/load.js';
-import { requireAccess } from '../state.js';
+import { existsSync } from 'node:fs';
+import { fallbackState, requireAccess, stateProblem } from '../state.js';
 import { alive } from '../procid.js';
 import { COMMON, POLICY_FLAGS, parse, settingsOf } from './options.js';
 
@@ -35,6 +36,8 @@ export interface Also {
   policy?: readonly string[];
   // Problems in config.yaml: errors (its defaults apply) and warnings (credentials others can read).
   config?: readonly string[];
+  // Why the state dir cannot be written, when it cannot (the hooks keep their state under /run).
+  stateDir?: string | null;
   // For a restore journaled as running: whether its process still runs (null: no owner recorded).
   restoreAlive?: boolean | null;
 }
@@ -57,6 +60,8 @@ export function troubled(
   const why: string[] = [];
   for (const e of also.policy ?? []) why.push(`policy: ${e}; the shipped defaults apply until it is fixed`);
   for (const e of also.config ?? []) why.push(`config: ${e}`);
+  if (also.stateDir)
+    why.push(`the state dir cannot be written: ${also.stateDir}; the guard keeps its state under /run`);
   for (const b of txn?.blind ?? [])
     why.push(
       `transaction ${txn!.id} could not see ${b.probe} ${b.when === 'pre' ? 'before' : 'after'} dpkg: ${b.reason}`,
@@ -80,8 +85,10 @@ export async function statusCommand(args: string[]): Promise<number> {
   if (v.help) return (out(help), 0);
   if (positionals.length) throw new UsageError('status takes no arguments');
   const s = settingsOf(v);
-  const state = s.stateDir;
-  requireAccess(state);
+  requireAccess(s.stateDir);
+  // While the state dir cannot be written, the hooks journal under the run dir: show what they wrote.
+  const unwritable = existsSync(s.stateDir) ? stateProblem(s.stateDir) : null;
+  const state = unwritable ? fallbackState(s.dirs.run) : s.stateDir;
   const current = loadCurrent(state);
   const lastId = listClosed(state).at(-1);
   const txn = current ?? (lastId ? loadClosed(state, lastId) : null);
@@ -93,6 +100,7 @@ export async function statusCommand(args: string[]): Promise<number> {
     policy: loadPolicy(s.policyDirs).errors,
     config: [...conf.errors, ...conf.warnings],
     restoreAlive: live.alive,
+    stateDir: unwritable,
   });
   if (v.json)
     out(

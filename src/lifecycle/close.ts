@@ -15,6 +15,7 @@ import type { AppContext } from '../context.js';
 import type { Observed } from '../restore/requests.js';
 import { withStateLock } from '../state.js';
 import { unitsToProbe } from '../tailscale.js';
+import { sendDegraded } from '../restore/alert.js';
 import { restoreAfter, resumeSafely } from './handoff.js';
 import { noteBlind } from './sight.js';
 
@@ -35,6 +36,13 @@ export async function postInvoke(ctx: AppContext): Promise<Txn | null> {
   // A restore killed earlier is finished first; then this transaction's own, outside the txn lock.
   await resumeSafely(ctx);
   if (closed) await restoreAfter(ctx, closed.txn, closed.seen);
+  if (closed && ctx.degraded) {
+    const sent = await sendDegraded(closed.txn.id, ctx.degraded, ctx.config.alerts, ctx.run);
+    ctx.log.error(
+      { txn: closed.txn.id, alerts: sent.map((a) => `${a.target}: ${a.ok ? 'sent' : a.detail}`) },
+      ctx.degraded,
+    );
+  }
   return closed?.txn ?? null;
 }
 

@@ -35,6 +35,7 @@ export async function preInvoke(ctx: AppContext): Promise<Txn> {
       txn.invocations = Object.fromEntries(snap.probes.systemd.data.units.map((u) => [u.id, u.invocationID]));
     txn.notes.push(...loaded.errors.map((e) => `policy: ${e}`));
     noteBlind(ctx, txn, snap, 'pre');
+    if (ctx.degraded) txn.notes.push(`degraded: ${ctx.degraded}; this run's state is under ${ctx.state}`);
     saveCurrent(ctx.state, txn);
     ctx.log.info({ txn: txn.id, snapshot: snap.id }, 'transaction opened');
     return txn;

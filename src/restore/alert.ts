@@ -72,12 +72,25 @@ async function post(url: string, body: string, headers: Record<string, string>, 
   });
 }
 
-export async function sendAlerts(
-  rec: RestoreRecord,
-  alerts: Config['alerts'],
-  run: Run,
-): Promise<RestoreRecord['alerts']> {
-  const body = JSON.stringify(alertPayload(rec));
+export const sendAlerts = (rec: RestoreRecord, alerts: Config['alerts'], run: Run) =>
+  send(JSON.stringify(alertPayload(rec)), alerts, run);
+
+// Pure: the guard could not keep its state where it belongs (a read-only or full state dir); it
+// went on guarding from the run dir, and says so once per transaction.
+export function degradedPayload(txn: string, degraded: string, host = hostname()) {
+  return {
+    source: 'apt-netguard',
+    host,
+    state: 'degraded',
+    transaction: txn,
+    summary: `${degraded}; this dpkg run was guarded from state kept under /run, which a reboot loses`,
+  };
+}
+
+export const sendDegraded = (txn: string, degraded: string, alerts: Config['alerts'], run: Run) =>
+  send(JSON.stringify(degradedPayload(txn, degraded)), alerts, run);
+
+async function send(body: string, alerts: Config['alerts'], run: Run): Promise<RestoreRecord['alerts']> {
   const out: RestoreRecord['alerts'] = [];
   if (alerts.webhook) {
     const target = `webhook ${redact(alerts.webhook.url)}`;

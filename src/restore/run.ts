@@ -161,6 +161,7 @@ async function conclude(ctx: AppContext, rec: RestoreRecord): Promise<RestoreRec
       ctx.state,
       loadPending(ctx.state).filter((p) => !rec.owed.includes(p.unit)),
     );
+  if (ctx.degraded) rec.notes.push(`degraded: ${ctx.degraded}; this restore's record is under ${ctx.state}`);
   if (rec.state !== 'verified' || ctx.config.alerts.onSuccess)
     rec.alerts = await sendAlerts(rec, ctx.config.alerts, ctx.run);
   finish(ctx.state, rec);

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppContext } from '../../src/context.js';
+import { appContext, settings, type AppContext } from '../../src/context.js';
 import { preInstallPkgs, preInvoke } from '../../src/lifecycle/open.js';
 import { postDpkg, postInvoke } from '../../src/lifecycle/close.js';
 import { needrestartHook } from '../../src/lifecycle/needrestart.js';
@@ -49,6 +49,7 @@ beforeEach(() => {
     config: { ...defaultConfig(), restore: { ...defaultConfig().restore, auto: false } },
     configErrors: [],
     configWarnings: [],
+    degraded: null,
     sleep: async () => {},
   };
 });
@@ -209,5 +210,37 @@ describe('blindness is reported', () => {
     expect(warned).toContainEqual(expect.stringMatching(/^the links probe could not see \(pre\): .*timed out/));
     // Tools that are simply not installed here (the fake has no nft, no tailscale) are not blindness.
     expect(txn.blind?.some((b) => b.probe === 'nft' || b.probe === 'tailscale')).toBe(false);
+  });
+});
+
+describe('an unwritable state dir degrades, it does not switch the guard off', () => {
+  it('the gates still hold, the run journals under the run dir, and an alert goes out', async () => {
+    // A state dir that cannot be made: its parent is a file (the read-only and full cases are root tests).
+    writeFileSync(join(root, 'blocker'), '');
+    const s = settings(
+      { stateDir: join(root, 'blocker/state') },
+      {},
+      {
+        APT_NETGUARD_RUN_DIR: ctx.dirs.run,
+        APT_NETGUARD_SYSTEMD_RUN_DIR: ctx.dirs.systemdRun,
+        APT_NETGUARD_CONFIG: join(root, 'config.yaml'),
+      },
+    );
+    writeFileSync(join(root, 'config.yaml'), 'restore:\n  auto: false\nalerts:\n  command: [/usr/local/bin/notify]\n', {
+      mode: 0o644,
+    });
+    const log = memoryLog();
+    const d = await appContext({ ...s, policyDirs: ctx.policyDirs }, log, ctx.run);
+    expect(d.degraded).toMatch(/blocker\/state cannot be written: .*ENOTDIR/);
+    expect(d.state).toBe(join(ctx.dirs.run, 'state'));
+    expect(log.lines.some((l) => l.level === 'error' && /cannot be written/.test(l.msg))).toBe(true);
+    const txn = await preInvoke(d);
+    await preInstallPkgs(d, STREAM);
+    expect(gate('tailscaled.service', 'restart')).toBe(101); // the vetoes hold: they live in /run
+    await postDpkg(d);
+    expect((await postInvoke(d))?.id).toBe(txn.id);
+    expect(loadClosed(d.state, txn.id)?.notes.join('\n')).toMatch(/^degraded: .*state is under .*run\/state$/m);
+    // The alert command was run with the degraded notice on its stdin.
+    expect(calls).toContainEqual(['/usr/local/bin/notify']);
   });
 });
