@@ -10,12 +10,37 @@ export interface Holder {
   boot: string;
 }
 
-// NOTE: proc(5): field 22 of /proc/<pid>/stat is starttime; field 2 (comm) may hold spaces and
-// parentheses, so fields are counted after the last ')'.
-export function parseStart(stat: string): string | null {
-  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const v = rest[19];
-  return v !== undefined && /^\d+$/.test(v) ? v : null;
+// NOTE: proc(5): in /proc/<pid>/stat field 2 is comm, 4 ppid and 22 starttime; comm may hold
+// spaces and parentheses, so fields are counted after the last ')'.
+export function parseStat(stat: string): { comm: string; ppid: number; start: string } | null {
+  const close = stat.lastIndexOf(')');
+  const rest = stat.slice(close + 2).split(' ');
+  const [ppid, start] = [rest[1], rest[19]];
+  if (close < 0 || !ppid || !/^\d+$/.test(ppid) || !start || !/^\d+$/.test(start)) return null;
+  return { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(ppid), start };
+}
+export const parseStart = (stat: string): string | null => parseStat(stat)?.start ?? null;
+
+// The shells between apt and a hook: apt runs each hook through `sh -c`, and the shims are sh.
+// comm is cut at 15 characters (proc(5)), so pre-install-pkgs shows as pre-install-pkg.
+const SHELLS = /^(sh|dash|bash|run-hook|pre-install-pkg|needrestart-res)$/;
+
+// The process that runs this hook: the first ancestor that is not a shell (apt, apt-get,
+// unattended-upgr, aptitude, packagekitd...). Null when /proc cannot tell, or it is PID 1.
+export function frontend(read: Read = readProc, from = process.ppid): Holder | null {
+  const boot = bootId(read);
+  for (let pid = from, hops = 0; pid > 1 && hops < 16; hops++) {
+    let st: ReturnType<typeof parseStat>;
+    try {
+      st = parseStat(read(`/proc/${pid}/stat`));
+    } catch {
+      return null;
+    }
+    if (!st) return null;
+    if (!SHELLS.test(st.comm)) return { pid, start: st.start, boot };
+    pid = st.ppid;
+  }
+  return null;
 }
 
 type Read = (path: string) => string;

@@ -27,7 +27,7 @@ describe('layout', () => {
       restore: '/s/restore',
     }));
   it('the run dir the shell gate reads', () =>
-    expect(runPaths('/r')).toEqual({ open: '/r/open', armed: '/r/armed', requests: '/r/requests' }));
+    expect(runPaths('/r')).toEqual({ open: '/r/open', armed: '/r/armed', requests: '/r/requests', apt: '/r/apt' }));
 });
 
 describe('locks', () => {

@@ -16,6 +16,8 @@ Called by apt (/etc/apt/apt.conf.d), needrestart (restart.d) and the hook shims;
                       then the ordered restore (see 'apt-netguard restore --help'), once per
                       transaction, unless restore.auto is off in config.yaml
   needrestart UNIT    needrestart's restart.d script for UNIT
+  apt-gone PID START  the watcher's ExecStopPost: the apt that armed the gates has ended; a
+                      transaction it left open is closed as abandoned, and the gates disarmed
 
 Every hook exits 0, whatever happens, and logs why (JSON on stderr) - unless strict mode is on
 (strict: true in config.yaml, or APT_NETGUARD_STRICT=1), where a failure exits 100 and the
@@ -70,6 +72,11 @@ async function dispatch(name: string, rest: string[], ctx: AppContext, s: Settin
       return (await import('../lifecycle/close.js')).postDpkg(ctx);
     case 'post-invoke':
       return void (await (await import('../lifecycle/close.js')).postInvoke(ctx));
+    case 'apt-gone': {
+      const [pid, start] = rest;
+      if (!pid || !/^\d+$/.test(pid) || !start) throw new UsageError('hook apt-gone wants PID START');
+      return void (await (await import('../lifecycle/watchapt.js')).aptGone(ctx, Number(pid), start));
+    }
     case 'needrestart': {
       if (!rest[0]) throw new UsageError('hook needrestart wants the unit name');
       return void (await (await import('../lifecycle/needrestart.js')).needrestartHook(ctx, rest[0]));

@@ -73,6 +73,13 @@ export function troubled(
   else if (restore && restore.state !== 'verified') why.push(`the last restore is ${restore.state}`);
   if (pending.length) why.push(`${pending.length} restarts owed`);
   const answered = restore?.state === 'verified' && restore.startedAt >= (txn?.closedAt ?? txn?.openedAt ?? '');
+  if (txn?.state === 'abandoned' && !answered) {
+    const note = txn.notes
+      .filter((n) => n.startsWith('reconciled: '))
+      .at(-1)
+      ?.slice('reconciled: '.length);
+    why.push(`transaction ${txn.id} was abandoned${note ? `: ${note}` : ''}`);
+  }
   // Findings written before `lost` existed count as lost.
   const lost = txn?.findings.filter((f) => f.lost !== false).length ?? 0;
   if (lost && !answered)

@@ -15,6 +15,8 @@ import { unitsToProbe } from '../tailscale.js';
 import { reconcile } from './close.js';
 import { resumeSafely } from './handoff.js';
 import { noteBlind } from './sight.js';
+import { watchApt } from './watchapt.js';
+import { frontend } from '../procid.js';
 
 // A transaction still open here was never closed (guard or apt killed): close it first, then
 // open a fresh one. A second Pre-Invoke of the same run finds its own "open" one and keeps it.
@@ -70,8 +72,10 @@ export async function preInstallPkgs(ctx: AppContext, stream: string): Promise<T
     // Journal first, then arm: a crash in between leaves a journal that says more than is armed,
     // and disarming what is not there is harmless.
     txn.state = 'armed';
+    txn.apt ??= frontend() ?? undefined;
     saveCurrent(ctx.state, txn);
-    await arm(ctx.dirs, txn.id, txn.armed, ctx.run);
+    await arm(ctx.dirs, txn.id, txn.armed, ctx.run, txn.apt);
+    if (txn.apt && txn.armed.length) await watchApt(ctx, txn.apt);
     for (const d of plan.decisions)
       ctx.log.info({ txn: txn.id, unit: d.unit, action: d.action, rule: d.rule, packages: d.packages }, d.reason);
     return txn;

@@ -33,12 +33,20 @@ export function armSet(
   return out;
 }
 
-export async function arm(dirs: ArmDirs, txnId: string, armed: readonly Armed[], run: Run): Promise<void> {
+// `apt`: the process that armed (pid and start time), for the gate to check that it still lives.
+export async function arm(
+  dirs: ArmDirs,
+  txnId: string,
+  armed: readonly Armed[],
+  run: Run,
+  apt?: { pid: number; start: string },
+): Promise<void> {
   const gates = runPaths(dirs.run);
   const gateDir = gates.armed;
   mkdirSync(gateDir, { recursive: true, mode: 0o755 });
   for (const f of readdirSync(gateDir)) if (!armed.some((a) => a.unit === f)) rmSync(join(gateDir, f), { force: true });
   for (const a of armed) writeFileSync(join(gateDir, a.unit), `${a.mode}\n`);
+  if (apt) writeFileSync(gates.apt, `${apt.pid} ${apt.start}\n`);
   writeFileSync(gates.open, `${txnId}\n`);
   let changed = false;
   for (const a of armed.filter((x) => x.dropIn)) {
@@ -71,6 +79,7 @@ export function disarmGates(dirs: ArmDirs): string {
   const gates = runPaths(dirs.run);
   rmSync(gates.open, { force: true });
   rmSync(gates.armed, { recursive: true, force: true });
+  rmSync(gates.apt, { force: true });
   const path = gates.requests;
   const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
   rmSync(path, { force: true });

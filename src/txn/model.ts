@@ -2,6 +2,7 @@
 import type { PkgChange } from '../apt/hookinfo.js';
 import type { Decision } from '../policy/decide.js';
 import type { Blind } from '../snapshot/blind.js';
+import type { Holder } from '../procid.js';
 import { MODES, type Mode, type StepAction } from '../policy/model.js';
 
 export const TXN_SCHEMA = 1;
@@ -46,6 +47,9 @@ export interface Txn {
   // The diff the post-invoke found against the pre snapshot.
   // `lost`: state gone or broken (restore/verify.ts), as opposed to the trace of a restart.
   findings: { kind: string; severity: string; text: string; lost?: boolean }[];
+  // The apt (or unattended-upgrades) process that armed the gates: if it dies before Post-Invoke,
+  // its watcher disarms them (lifecycle/watchapt.ts).
+  apt?: Holder;
   // Probes that could not see, before or after dpkg (snapshot/blind.ts): what the guard may have missed.
   blind?: Blind[];
   notes: string[];

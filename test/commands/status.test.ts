@@ -59,6 +59,19 @@ describe('status: what needs an admin', () => {
       ['transaction t1 could not see links before dpkg: ip: timed out after 5000 ms'],
     ],
     [
+      'the last transaction was abandoned (its apt killed), and no verified restore followed',
+      [
+        {
+          ...(txn([]) as object),
+          state: 'abandoned',
+          notes: ['reconciled: apt (pid 9) ended before its Post-Invoke ran'],
+        } as never,
+        null,
+        [],
+      ],
+      ['transaction t1 was abandoned: apt (pid 9) ended before its Post-Invoke ran'],
+    ],
+    [
       'an admin policy file is broken',
       [txn([]), null, [], { policy: ['/etc/apt-netguard/policies.d/50-x.yaml:3:14: version: bad'] }],
       [

@@ -10,7 +10,9 @@ import { memoryLog } from '../../src/log.js';
 import { ExecError } from '../../src/errors.js';
 import { onCorrupt } from '../../src/state.js';
 import { defaultConfig } from '../../src/config/model.js';
-import { listClosed, loadClosed, loadCurrent, loadPending } from '../../src/txn/store.js';
+import { listClosed, loadClosed, loadCurrent, loadPending, saveCurrent } from '../../src/txn/store.js';
+import { aptGone, watchArgv } from '../../src/lifecycle/watchapt.js';
+import { parseStart, self } from '../../src/procid.js';
 import { fakeRun } from '../helpers/fake-run.js';
 import { scratch } from '../helpers/scratch.js';
 
@@ -242,5 +244,62 @@ describe('an unwritable state dir degrades, it does not switch the guard off', (
     expect(loadClosed(d.state, txn.id)?.notes.join('\n')).toMatch(/^degraded: .*state is under .*run\/state$/m);
     // The alert command was run with the degraded notice on its stdin.
     expect(calls).toContainEqual(['/usr/local/bin/notify']);
+  });
+});
+
+describe('a killed apt leaves nothing armed', () => {
+  // A process that ran and ended: the apt that armed, killed.
+  const deadApt = () => {
+    const r = spawnSync(
+      process.execPath,
+      ['-e', 'process.stdout.write(require("fs").readFileSync("/proc/self/stat","utf8"))'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    return { pid: Number(r.stdout.split(' ')[0]), start: parseStart(r.stdout)!, boot: self().boot };
+  };
+  it('the watcher argv: one transient unit per apt process, apt-gone when it ends', () =>
+    expect(watchArgv({ pid: 42, start: '77', boot: 'b' })).toEqual([
+      'systemd-run',
+      '--unit=apt-netguard-apt-42-77.service',
+      '--description=apt-netguard: disarm if this apt process dies before its Post-Invoke',
+      '--collect',
+      '--quiet',
+      '--property=ExecStopPost=/usr/bin/apt-netguard hook apt-gone 42 77',
+      '/usr/bin/tail',
+      '--pid=42',
+      '-s',
+      '1',
+      '-f',
+      '/dev/null',
+    ]));
+  it('apt-gone for a dead apt: gates and drop-ins go, the transaction is abandoned, its restarts owed', async () => {
+    await preInvoke(ctx);
+    const armed = await preInstallPkgs(ctx, STREAM);
+    const apt = deadApt();
+    saveCurrent(ctx.state, { ...armed, apt });
+    writeFileSync(join(ctx.dirs.run, 'apt'), `${apt.pid} ${apt.start}\n`);
+    // The gate already lets the admin's restarts through: the apt that armed it is gone.
+    expect(gate('tailscaled.service', 'restart')).toBe(0);
+    expect(existsSync(dropInPath())).toBe(true);
+    expect(await aptGone(ctx, apt.pid, apt.start)).toBe(true);
+    expect(existsSync(dropInPath())).toBe(false);
+    expect(existsSync(join(ctx.dirs.run, 'open'))).toBe(false);
+    expect(loadCurrent(ctx.state)).toBeNull();
+    const txn = loadClosed(ctx.state, listClosed(ctx.state).at(-1)!)!;
+    expect(txn.state).toBe('abandoned');
+    expect(txn.notes.join('\n')).toMatch(/reconciled: apt \(pid \d+\) ended before its Post-Invoke ran/);
+    expect(loadPending(ctx.state).map((p) => p.unit)).toContain('tailscaled.service');
+  });
+  it('apt-gone for an apt that still runs, or another one: nothing happens', async () => {
+    await preInvoke(ctx);
+    const armed = await preInstallPkgs(ctx, STREAM);
+    const me = self();
+    saveCurrent(ctx.state, { ...armed, apt: me });
+    expect(await aptGone(ctx, me.pid, me.start)).toBe(false);
+    expect(await aptGone(ctx, 1, '1')).toBe(false);
+    expect(loadCurrent(ctx.state)?.state).toBe('armed');
+    expect(gate('tailscaled.service', 'restart')).toBe(101);
   });
 });
