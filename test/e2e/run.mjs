@@ -5,7 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { DEB, boot, ROOTFS } from '../helpers/container.mjs';
-import { scenarios } from './scenarios.mjs';
+import { faults } from './faults.mjs';
+import { scenarios as main } from './scenarios.mjs';
+
+// The faults run after the upgrades, before the last scenario removes and purges the package.
+const scenarios = [...main.slice(0, -1), ...faults, ...main.slice(-1)];
 
 const deb = process.argv[2] ?? DEB;
 if (!deb || !existsSync(deb)) {

@@ -3,27 +3,27 @@
 import { invocation, table52, tsRules } from '../helpers/container.mjs';
 
 const THROW = 'throw 10.10.10.0/24';
-const check = (ok, msg) => {
+export const check = (ok, msg) => {
   if (!ok) throw new Error(msg);
 };
 const rules = tsRules;
-const status = (c) => {
+export const status = (c) => {
   const r = c.sh('apt-netguard', 'status', '--json');
   return { code: r.status, ...JSON.parse(r.stdout) };
 };
-const steps = (s) => (s.restore?.steps ?? []).map((x) => `${x.id}=${x.status}`).join(', ');
-const write = (c, path, text) =>
+export const steps = (s) => (s.restore?.steps ?? []).map((x) => `${x.id}=${x.status}`).join(', ');
+export const write = (c, path, text) =>
   c.out('sh', '-c', 'mkdir -p "$(dirname "$1")" && printf "%s" "$2" > "$1" && chmod 644 "$1"', 'sh', path, text);
-function intact(c) {
+export function intact(c) {
   check(table52(c).includes(THROW), `table 52 lost the throw route:\n${table52(c)}`);
   check(rules(c) === 4, `rules 5210-5270: ${rules(c)} of 4`);
 }
-function apt(c, ...argv) {
+export function apt(c, ...argv) {
   const r = c.sh(...argv);
   check(r.status === 0, `${argv.join(' ')} exited ${r.status}: ${r.out.slice(-600)}`);
   return r.out;
 }
-function nftResolves(c) {
+export function nftResolves(c) {
   const doc = JSON.parse(c.out('nft', '-j', 'list', 'ruleset'));
   const vals = doc.nftables
     .flatMap((x) => x.rule?.expr ?? [])

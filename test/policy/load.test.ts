@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadPolicy, type PolicyDirs } from '../../src/policy/load.js';
@@ -119,4 +119,33 @@ describe('policy warnings: valid, but not what the author likely meant', () => {
     want.forEach((re, i) => expect(r.warnings[i]).toMatch(re));
   });
   it('the shipped policy has none', () => expect(loadPolicy(dirs).warnings).toEqual([]));
+});
+
+describe('hostile policy files: refused with the path, the defaults apply', () => {
+  it('a symlink to a file a user owns', () => {
+    const theirs = join(root, 'theirs.yaml');
+    writeFileSync(theirs, 'units:\n  tailscaled.service:\n    default: allow\n', { mode: 0o644 });
+    if (uid === 0) chownSync(theirs, 65534, 65534);
+    else return; // as a user, every file is "a user's": the case needs root to tell
+    symlinkSync(theirs, join(dirs.admin, '50-link.yaml'));
+    const r = loadPolicy(dirs);
+    expect(r.errors).toEqual([
+      `${join(dirs.admin, '50-link.yaml')}: refused: owned by uid 65534, not root; chown root:root ${join(dirs.admin, '50-link.yaml')}`,
+    ]);
+    expect(r.fellBack).toBe(true);
+    expect(r.policy.units['tailscaled.service']?.default).toBe('guarded');
+  });
+  it('an alias bomb (a billion laughs) is refused in well under a second', () => {
+    let y = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++)
+      y += `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`;
+    const p = admin('50-bomb.yaml', `${y}units:\n  x.service:\n    after: *a8\n`);
+    const t = Date.now();
+    const r = loadPolicy(dirs);
+    expect(Date.now() - t).toBeLessThan(1_000);
+    expect(r.fellBack).toBe(true);
+    expect(r.errors.some((e) => e.startsWith(`${p}:`))).toBe(true);
+  });
 });
