@@ -73,7 +73,7 @@ export const faults = [
       c.sh('apt-netguard', 'restart-pending');
       intact(c);
       ok(c, 'after restart-pending');
-      return `apt killed (exit 137); drop-in and gate gone ${s} s later; admin restart allowed; status 1 "abandoned", 0 after restart-pending`;
+      return `apt-get SIGKILLed mid-dpkg; drop-in and gate gone ${s} s later; admin restart allowed; status 1 "abandoned", 0 after restart-pending`;
     },
   ],
   [
