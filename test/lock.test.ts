@@ -1,11 +1,11 @@
 // The state-dir lock: errors release it, and a lock that cannot be taken is a StateError.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StateError } from '../src/errors.js';
 import { deadLock, withLock } from '../src/lock.js';
-import { parseStart, self } from '../src/procid.js';
+import { self } from '../src/procid.js';
+import { goneProcess } from './helpers/proc.js';
 import { scratch } from './helpers/scratch.js';
 
 describe('withLock', () => {
@@ -47,17 +47,6 @@ describe('a lock whose holder is gone is taken over at once, whatever its timest
     ],
   ])('%s', (_, lock, h, isAlive, want) => expect(deadLock(lock, h, NOW, () => isAlive)).toBe(want));
 
-  const gone = () => {
-    // A process that ran and exited: its pid and start time name nobody now.
-    const r = spawnSync(
-      process.execPath,
-      ['-e', 'process.stdout.write(require("fs").readFileSync("/proc/self/stat","utf8"))'],
-      {
-        encoding: 'utf8',
-      },
-    );
-    return { pid: Number(r.stdout.split(' ')[0]), start: parseStart(r.stdout)!, boot: self().boot };
-  };
   it.each([
     [
       'a lock dir with a future mtime and no holder record',
@@ -66,7 +55,10 @@ describe('a lock whose holder is gone is taken over at once, whatever its timest
     [
       'a lock dir whose recorded holder was killed',
       (d: string) =>
-        writeFileSync(join(d, '.lock.holder'), JSON.stringify({ ...gone(), ino: statSync(join(d, '.lock')).ino })),
+        writeFileSync(
+          join(d, '.lock.holder'),
+          JSON.stringify({ ...goneProcess(), ino: statSync(join(d, '.lock')).ino }),
+        ),
     ],
     [
       'a lock dir copied from another boot, with a future mtime',

@@ -12,7 +12,8 @@ import { onCorrupt } from '../../src/state.js';
 import { defaultConfig } from '../../src/config/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending, saveCurrent } from '../../src/txn/store.js';
 import { aptGone, watchArgv } from '../../src/lifecycle/watchapt.js';
-import { parseStart, self } from '../../src/procid.js';
+import { self } from '../../src/procid.js';
+import { goneProcess } from '../helpers/proc.js';
 import { fakeRun } from '../helpers/fake-run.js';
 import { scratch } from '../helpers/scratch.js';
 
@@ -248,17 +249,6 @@ describe('an unwritable state dir degrades, it does not switch the guard off', (
 });
 
 describe('a killed apt leaves nothing armed', () => {
-  // A process that ran and ended: the apt that armed, killed.
-  const deadApt = () => {
-    const r = spawnSync(
-      process.execPath,
-      ['-e', 'process.stdout.write(require("fs").readFileSync("/proc/self/stat","utf8"))'],
-      {
-        encoding: 'utf8',
-      },
-    );
-    return { pid: Number(r.stdout.split(' ')[0]), start: parseStart(r.stdout)!, boot: self().boot };
-  };
   it('the watcher argv: one transient unit per apt process, apt-gone when it ends', () =>
     expect(watchArgv({ pid: 42, start: '77', boot: 'b' })).toEqual([
       'systemd-run',
@@ -277,7 +267,7 @@ describe('a killed apt leaves nothing armed', () => {
   it('apt-gone for a dead apt: gates and drop-ins go, the transaction is abandoned, its restarts owed', async () => {
     await preInvoke(ctx);
     const armed = await preInstallPkgs(ctx, STREAM);
-    const apt = deadApt();
+    const apt = goneProcess();
     saveCurrent(ctx.state, { ...armed, apt });
     writeFileSync(join(ctx.dirs.run, 'apt'), `${apt.pid} ${apt.start}\n`);
     // The gate already lets the admin's restarts through: the apt that armed it is gone.
