@@ -109,10 +109,8 @@ export async function statusCommand(args: string[]): Promise<number> {
     restoreAlive: live.alive,
     stateDir: unwritable,
   });
-  if (v.json)
-    out(
-      `${JSON.stringify({ ok: !why.length, problems: why, transaction: txn, open: !!current, restore, restoreState: live.state || null, pending })}\n`,
-    );
+  const doc = { ok: !why.length, problems: why, transaction: txn, open: !!current, restore, pending };
+  if (v.json) out(`${JSON.stringify({ ...doc, restoreState: live.state || null })}\n`);
   else out(formatStatus(txn, Boolean(current), restore, live.state, pending, why));
   return why.length ? EXIT.findings : EXIT.ok;
 }
