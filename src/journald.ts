@@ -17,7 +17,6 @@ export function syslogLine(jsonLine: string): string {
   }
   return `<${8 + (SEVERITY[level] ?? 6)}>${jsonLine.trimEnd()}\n`;
 }
-export const syslogLines = (jsonLines: readonly string[]): string => jsonLines.map(syslogLine).join('');
 
 // NOTE: logger(1) cuts messages at 1 KiB by default (--size); a restore summary can be longer.
 export const loggerArgv = (socket: string) =>

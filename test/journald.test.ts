@@ -4,11 +4,11 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pipeTo } from '../src/exec.js';
-import { openJournal, syslogLines } from '../src/journald.js';
+import { openJournal, syslogLine } from '../src/journald.js';
 import { BUNDLE } from './helpers/netns.js';
 import { scratch } from './helpers/scratch.js';
 
-describe('syslogLines: pino level to a --prio-prefix priority (facility user)', () => {
+describe('syslogLine: pino level to a --prio-prefix priority (facility user)', () => {
   it.each([
     ['{"level":30,"msg":"transaction opened"}\n', '<14>{"level":30,"msg":"transaction opened"}\n'],
     ['{"level":40,"msg":"lost"}', '<12>{"level":40,"msg":"lost"}\n'],
@@ -16,7 +16,7 @@ describe('syslogLines: pino level to a --prio-prefix priority (facility user)', 
     ['{"level":20,"msg":"hook done"}', '<15>{"level":20,"msg":"hook done"}\n'],
     ['{"level":60}', '<10>{"level":60}\n'],
     ['not json', '<14>not json\n'],
-  ])('%s', (line, want) => expect(syslogLines([line])).toBe(want));
+  ])('%s', (line, want) => expect(syslogLine(line)).toBe(want));
 });
 
 describe('openJournal', () => {

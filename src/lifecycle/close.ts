@@ -15,7 +15,7 @@ import type { AppContext } from '../context.js';
 import type { Observed } from '../restore/requests.js';
 import { withStateLock } from '../state.js';
 import { unitsToProbe } from '../tailscale.js';
-import { sendDegraded } from '../restore/alert.js';
+import { alertLines, sendDegraded } from '../restore/alert.js';
 import { restoreAfter, resumeSafely } from './handoff.js';
 import { noteBlind } from './sight.js';
 
@@ -38,10 +38,7 @@ export async function postInvoke(ctx: AppContext): Promise<Txn | null> {
   if (closed) await restoreAfter(ctx, closed.txn, closed.seen);
   if (closed && ctx.degraded) {
     const sent = await sendDegraded(closed.txn.id, ctx.degraded, ctx.config.alerts, ctx.run);
-    ctx.log.error(
-      { txn: closed.txn.id, alerts: sent.map((a) => `${a.target}: ${a.ok ? 'sent' : a.detail}`) },
-      ctx.degraded,
-    );
+    ctx.log.error({ txn: closed.txn.id, alerts: alertLines(sent) }, ctx.degraded);
   }
   return closed?.txn ?? null;
 }

@@ -60,6 +60,9 @@ export async function preInstallPkgs(ctx: AppContext, stream: string): Promise<T
     const plan = decide(loaded.policy, txn.packages);
     Object.assign(txn, { decisions: plan.decisions, order: plan.order, deferred: plan.deferred });
     const vetoed = standing(loadVetoes(ctx.state), txn.invocations ?? {});
+    // The watcher is started once per transaction: a later stream of the same run that was armed
+    // and watched already re-arms only.
+    const watching = txn.apt !== undefined && txn.armed.length > 0;
     txn.armed = armSet(
       loaded.policy,
       plan.decisions,
@@ -75,7 +78,7 @@ export async function preInstallPkgs(ctx: AppContext, stream: string): Promise<T
     txn.apt ??= frontend() ?? undefined;
     saveCurrent(ctx.state, txn);
     await arm(ctx.dirs, txn.id, txn.armed, ctx.run, txn.apt);
-    if (txn.apt && txn.armed.length) await watchApt(ctx, txn.apt);
+    if (txn.apt && txn.armed.length && !watching) await watchApt(ctx, txn.apt);
     for (const d of plan.decisions)
       ctx.log.info({ txn: txn.id, unit: d.unit, action: d.action, rule: d.rule, packages: d.packages }, d.reason);
     return txn;

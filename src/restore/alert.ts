@@ -72,6 +72,10 @@ async function post(url: string, body: string, headers: Record<string, string>, 
   });
 }
 
+// For the log: each alert target and what became of it.
+export const alertLines = (alerts: RestoreRecord['alerts']): string[] =>
+  alerts.map((a) => `${a.target}: ${a.ok ? 'sent' : a.detail}`);
+
 export const sendAlerts = (rec: RestoreRecord, alerts: Config['alerts'], run: Run) =>
   send(JSON.stringify(alertPayload(rec)), alerts, run);
 

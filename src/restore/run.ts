@@ -9,7 +9,7 @@ import { messageOf } from '../errors.js';
 import { self } from '../procid.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { loadPending, savePending } from '../txn/store.js';
-import { sendAlerts } from './alert.js';
+import { alertLines, sendAlerts } from './alert.js';
 import { executePlan } from './execute.js';
 import { baselineOf } from './baseline.js';
 import { refusal } from './ratelimit.js';
@@ -169,7 +169,7 @@ async function conclude(ctx: AppContext, rec: RestoreRecord): Promise<RestoreRec
     restore: rec.id,
     state: rec.state,
     trigger: `${rec.trigger.kind} ${rec.trigger.id}`,
-    alerts: rec.alerts.map((a) => `${a.target}: ${a.ok ? 'sent' : a.detail}`),
+    alerts: alertLines(rec.alerts),
   };
   if (rec.state === 'verified') ctx.log.info(fields, 'restore verified');
   else {
