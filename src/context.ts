@@ -13,9 +13,8 @@ import {
   DEFAULT_RUN_DIR,
   DEFAULT_STATE_DIR,
   DEFAULT_SYSTEMD_RUN_DIR,
-  fallbackState,
   onCorrupt,
-  stateProblem,
+  stateFor,
   type ArmDirs,
 } from './state.js';
 
@@ -154,8 +153,7 @@ export async function appContext(s: Settings, log: Log, run?: Run): Promise<AppC
   const { config, errors, warnings } = loadConfig(s.configPath);
   // The environment wins over the file, as NEEDRESTART_MODE does over needrestart.conf.
   if (s.strict !== null) config.strict = s.strict;
-  const problem = stateProblem(s.stateDir);
-  const state = problem ? fallbackState(s.dirs.run) : s.stateDir;
+  const { state, problem } = stateFor(s.stateDir, s.dirs.run);
   const degraded = problem ? `${s.stateDir} cannot be written: ${problem}` : null;
   if (degraded)
     log.error({ stateDir: s.stateDir, cause: problem, using: state }, `${degraded}; state kept under ${state}`);

@@ -114,7 +114,7 @@ export function quarantine(path: string, why: string, now = new Date()): Corrupt
 // The document, or null when there is none (or it was corrupt, and is now moved aside).
 // Why the state dir cannot take this run's state, or null: not creatable, not writable (a
 // read-only filesystem), or nearly full (a 2 MB snapshot would not fit). Leaves nothing behind.
-export const MIN_FREE = 16 * 1024 * 1024;
+const MIN_FREE = 16 * 1024 * 1024;
 export function stateProblem(state: string, minFree = MIN_FREE): string | null {
   const probe = join(state, `.write-test.${process.pid}`);
   try {
@@ -131,7 +131,14 @@ export function stateProblem(state: string, minFree = MIN_FREE): string | null {
 }
 
 // Where a run keeps its state while the state dir cannot take it: under the run dir, for this boot.
-export const fallbackState = (run: string) => join(run, 'state');
+const fallbackState = (run: string) => join(run, 'state');
+
+// The state dir this run uses, and why not the usual one. The hooks write there and status reads
+// there, by the same rule. A reader does not create a missing state dir (nothing recorded yet).
+export function stateFor(stateDir: string, runDir: string, create = true): { state: string; problem: string | null } {
+  const problem = create || existsSync(stateDir) ? stateProblem(stateDir) : null;
+  return { state: problem ? fallbackState(runDir) : stateDir, problem };
+}
 
 // A command that reads (or writes) the state dir, run by someone who may not: said, not answered
 // with "OK: nothing lost" from a dir it could not see into.

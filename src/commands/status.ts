@@ -8,8 +8,7 @@ import type { Pending, Txn } from '../txn/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending } from '../txn/store.js';
 import { loadConfig } from '../config/load.js';
 import { loadPolicy } from '../policy/load.js';
-import { existsSync } from 'node:fs';
-import { fallbackState, requireAccess, stateProblem } from '../state.js';
+import { requireAccess, stateFor } from '../state.js';
 import { alive } from '../procid.js';
 import { COMMON, POLICY_FLAGS, parse, settingsOf } from './options.js';
 
@@ -94,8 +93,7 @@ export async function statusCommand(args: string[]): Promise<number> {
   const s = settingsOf(v);
   requireAccess(s.stateDir);
   // While the state dir cannot be written, the hooks journal under the run dir: show what they wrote.
-  const unwritable = existsSync(s.stateDir) ? stateProblem(s.stateDir) : null;
-  const state = unwritable ? fallbackState(s.dirs.run) : s.stateDir;
+  const { state, problem: unwritable } = stateFor(s.stateDir, s.dirs.run, false);
   const current = loadCurrent(state);
   const lastId = listClosed(state).at(-1);
   const txn = current ?? (lastId ? loadClosed(state, lastId) : null);

@@ -99,7 +99,7 @@ async function report(ctx: AppContext, txn: Txn, policy: Policy): Promise<Observ
   if (!txn.preSnapshot) return null;
   try {
     const prePath = resolveRef(ctx.state, txn.preSnapshot);
-    const pre = loadStored(ctx.state, txn.preSnapshot);
+    const pre = loadStored(ctx.state, prePath);
     const post = await takeSnapshot(ctx.run, { ...ctx.probe, units: unitsToProbe(policy, pre) }, 'post', ctx.now());
     await saveSnapshot(ctx.state, post);
     noteBlind(ctx, txn, post, 'post');

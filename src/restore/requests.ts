@@ -40,14 +40,14 @@ export function afterTxn(state: string, txn: Txn & { preSnapshot: string }, seen
   const base = { trigger: { kind: 'txn', id: txn.id } as const, automatic: true, modes: ['guarded' as const] };
   if (seen)
     return { ...base, baseline: seen.pre, baselinePath: seen.prePath, live: seen.post, findings: seen.findings };
-  return { ...base, baseline: loadStored(state, txn.preSnapshot), baselinePath: resolveRef(state, txn.preSnapshot) };
+  const baselinePath = resolveRef(state, txn.preSnapshot);
+  return { ...base, baseline: loadStored(state, baselinePath), baselinePath };
 }
 
 // By hand: against SNAPSHOT (a file, an id or latest), else the last transaction's pre snapshot.
 export function manual(state: string, since?: string): RestoreRequest {
-  const ref = since ?? lastPreSnapshot(state);
-  const baseline = loadStored(state, ref);
-  const baselinePath = resolve(resolveRef(state, ref));
+  const baselinePath = resolve(resolveRef(state, since ?? lastPreSnapshot(state)));
+  const baseline = loadStored(state, baselinePath);
   return { trigger: { kind: 'manual', id: baseline.id }, automatic: false, baseline, baselinePath, modes: ['guarded'] };
 }
 

@@ -76,7 +76,7 @@ export function resolveRef(stateDir: string, ref: string): string {
   return join(snapshotsDir(stateDir), `${ref}.json`);
 }
 
-// A stored snapshot: one in the state dir that cannot be read as a snapshot is moved aside (state.ts)
+// A stored snapshot (`ref` as resolveRef takes it, a path included): one in the state dir that cannot be read as a snapshot is moved aside (state.ts)
 // before the error goes up, so that the next run does not trip on it again.
 export function loadStored(stateDir: string, ref: string): Snapshot {
   const path = resolveRef(stateDir, ref);
