@@ -42,6 +42,8 @@ import { ensureDir, writeFileAtomic } from './fsutil.js';
 export const DEFAULT_STATE_DIR = '/var/lib/apt-netguard';
 export const DEFAULT_RUN_DIR = '/run/apt-netguard';
 export const DEFAULT_SYSTEMD_RUN_DIR = '/run/systemd/system';
+// Installed by the package: the directory DPkg::Path puts first, holding the systemctl gate.
+export const SYSTEMCTL_GATE_DIR = '/usr/lib/apt-netguard/dpkg-path';
 
 export const KEEP_SNAPSHOTS = 20;
 export const KEEP_TXNS = 50;

@@ -68,6 +68,13 @@ function changeOf(m: RegExpExecArray): PkgChange {
   };
 }
 
+// One value of apt's configuration as the stream sent it. apt's keys are case-insensitive.
+export function configValue(info: HookInfo, key: string): string | undefined {
+  const want = key.toLowerCase();
+  for (const [k, v] of info.config) if (k.toLowerCase() === want) return v.at(-1);
+  return undefined;
+}
+
 // Values are %-encoded by apt (QuoteString with "=\n\r" plus space and %); a stray % stays as is.
 function decode(v: string): string {
   if (!v.includes('%')) return v;

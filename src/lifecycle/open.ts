@@ -1,5 +1,5 @@
 // DPkg::Pre-Invoke and DPkg::Pre-Install-Pkgs: snapshot, open the transaction, decide, arm.
-import { changesByPackage, parseHookInfo, type PkgChange } from '../apt/hookinfo.js';
+import { changesByPackage, configValue, parseHookInfo, type HookInfo, type PkgChange } from '../apt/hookinfo.js';
 import { decide } from '../policy/decide.js';
 import { loadPolicy } from '../policy/load.js';
 import { makeId } from '../snapshot/model.js';
@@ -10,7 +10,7 @@ import { openTxn, type Txn } from '../txn/model.js';
 import { loadVetoes, standing } from '../txn/vetoes.js';
 import { loadCurrent, saveCurrent } from '../txn/store.js';
 import type { AppContext } from '../context.js';
-import { withStateLock } from '../state.js';
+import { SYSTEMCTL_GATE_DIR, withStateLock } from '../state.js';
 import { unitsToProbe } from '../tailscale.js';
 import { reconcile } from './close.js';
 import { resumeSafely } from './handoff.js';
@@ -54,6 +54,11 @@ export async function preInstallPkgs(ctx: AppContext, stream: string): Promise<T
     const key = (p: PkgChange) => `${p.name}:${p.arch}:${p.newVersion}`;
     const seen = new Set(txn.packages.map(key));
     for (const p of changesByPackage(info)) if (!seen.has(key(p))) txn.packages.push(p);
+    const offPath = systemctlGateMissing(info);
+    if (offPath && !txn.notes.includes(offPath)) {
+      txn.notes.push(offPath);
+      ctx.log.warn({ txn: txn.id }, offPath);
+    }
     const loaded = loadPolicy(ctx.policyDirs);
     for (const e of loaded.errors)
       ctx.log.error({ txn: txn.id, problem: e }, 'policy error; the shipped defaults apply');
@@ -83,4 +88,13 @@ export async function preInstallPkgs(ctx: AppContext, stream: string): Promise<T
       ctx.log.info({ txn: txn.id, unit: d.unit, action: d.action, rule: d.rule, packages: d.packages }, d.reason);
     return txn;
   });
+}
+
+// The systemctl gate holds plain `systemctl restart` calls from maintainer scripts only while it is
+// first on the PATH apt gives dpkg (DPkg::Path, set in 20apt-netguard). An admin's own later
+// DPkg::Path replaces ours: say so, in every run it happens.
+export function systemctlGateMissing(info: HookInfo): string | null {
+  const path = configValue(info, 'DPkg::Path') ?? '';
+  if (path.split(':')[0] === SYSTEMCTL_GATE_DIR) return null;
+  return `the systemctl gate is not first on dpkg's PATH (DPkg::Path=${JSON.stringify(path)}): plain systemctl restarts from maintainer scripts are not held`;
 }

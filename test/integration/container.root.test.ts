@@ -38,11 +38,13 @@ describe.skipIf(skip)('hooks in a booted bookworm container [root, container]', 
     expect(rules()).toBe(4);
   });
 
-  it('apt-get install --reinstall systemd: the postinst restart refused, then the guard restarts networkd in order, verified', () => {
+  it('apt-get install --reinstall systemd: the postinst restart held, then the guard restarts networkd in order, verified', () => {
     const before = invocation('systemd-networkd.service');
     const apt = c.sh('apt-get', 'install', '-y', '--reinstall', 'systemd');
     expect(apt.status, apt.out).toBe(0);
-    expect(apt.out).toContain('Operation refused'); // the postinst's systemctl try-restart met RefuseManualStop
+    // The postinst's plain systemctl try-restart met the systemctl gate on dpkg's PATH, not systemd.
+    expect(apt.out).toContain("apt-netguard: held 'systemctl try-restart systemd-networkd.service' until dpkg is done");
+    expect(apt.out).not.toContain('Operation refused');
     // Restarted once, by the guard's restore after dpkg: networkd, settle, tailscaled, the firewall.
     expect(invocation('systemd-networkd.service')).not.toBe(before);
     expect(table52()).toContain('throw 10.10.10.0/24');
@@ -52,6 +54,9 @@ describe.skipIf(skip)('hooks in a booted bookworm container [root, container]', 
       expect.objectContaining({ unit: 'systemd-networkd.service', action: 'guarded', rule: 'systemd' }),
     );
     expect(s.transaction.notes.join('\n')).toMatch(/systemd-networkd.service: RefuseManualStop was armed/);
+    expect(s.transaction.requests).toContainEqual(
+      expect.objectContaining({ who: 'systemctl', unit: 'systemd-networkd.service', action: 'try-restart' }),
+    );
     expect(steps()).toEqual([
       'settle=done',
       'restart systemd-networkd.service=done',

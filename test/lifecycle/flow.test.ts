@@ -18,6 +18,7 @@ import { fakeRun } from '../helpers/fake-run.js';
 import { scratch } from '../helpers/scratch.js';
 
 const GATE = new URL('../../hooks/policy-rc.d', import.meta.url).pathname;
+const GATE_LIB = new URL('../../hooks/gate.sh', import.meta.url).pathname;
 const SHIPPED = new URL('../../policies', import.meta.url).pathname;
 const STREAM =
   `VERSION 3\nAPT::Architecture=amd64\n\n` +
@@ -60,7 +61,12 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 const gate = (...args: string[]) =>
   spawnSync('sh', [GATE, ...args], {
-    env: { ...process.env, APT_NETGUARD_RUN_DIR: ctx.dirs.run, APT_NETGUARD_ORIG_POLICY_RC_D: join(root, 'none') },
+    env: {
+      ...process.env,
+      APT_NETGUARD_RUN_DIR: ctx.dirs.run,
+      APT_NETGUARD_ORIG_POLICY_RC_D: join(root, 'none'),
+      APT_NETGUARD_GATE_LIB: GATE_LIB,
+    },
   }).status;
 const dropInPath = () => join(root, 'systemd/systemd-networkd.service.d/50-apt-netguard.conf');
 
@@ -164,7 +170,7 @@ describe("a request under a unit's default mode", () => {
     await preInvoke(ctx);
     await preInstallPkgs(
       ctx,
-      'VERSION 3\nAPT::Architecture=amd64\n\nlibc6 2.36-9 amd64 same < 2.36-9+deb12u13 amd64 same /x.deb\n',
+      'VERSION 3\nAPT::Architecture=amd64\n\nlibssl3 3.0.17-1 amd64 same < 3.0.18-1 amd64 same /x.deb\n',
     );
     expect(await needrestartHook(ctx, 'tailscaled.service')).toEqual({ recorded: 'guarded' });
     await postInvoke(ctx);
