@@ -88,6 +88,31 @@ describe('decide with the shipped defaults', () => {
       },
     ],
     [
+      'a split systemd-networkd package (systemd 259 and later)',
+      [up('systemd-networkd', '259.1-1', '259.2-1')],
+      {
+        decisions: ['systemd-networkd.service=guarded:restart by systemd (systemd-networkd)'],
+        order: ['systemd-networkd.service'],
+        deferred: [],
+        unmatched: [],
+      },
+    ],
+    [
+      "libc6 upgrade (Debian 13: systemd's libc-upgrade trigger)",
+      [up('libc6', '2.41-12', '2.41-12+deb13u1')],
+      {
+        decisions: ['systemd-networkd.service=guarded:restart by libc-upgrade (libc6)'],
+        order: ['systemd-networkd.service'],
+        deferred: [],
+        unmatched: [],
+      },
+    ],
+    [
+      'libc6 removed: no rule speaks (on: [install])',
+      [up('libc6', '2.41-12', null)],
+      { decisions: [], order: [], deferred: [], unmatched: ['libc6'] },
+    ],
+    [
       'tailscale removal: its unit must be free to stop',
       [up('tailscale', '1.82.0', null)],
       {
