@@ -11,6 +11,16 @@ export interface Veto {
   invocationID: string;
   rule: string;
   txn: string;
+  // The packages the vetoing rule matched (absent in vetoes of earlier builds).
+  packages?: string[];
+}
+
+// Pure: the replaced files the unit still maps that the vetoed packages did not install. A veto
+// stands for what its packages replaced; another replaced library (libseccomp2 after a libkmod2
+// veto) is a new reason to restart. Unknown (no packages recorded, maps unreadable): none.
+export function unexplained(veto: Veto, deleted: readonly string[] | null, owned: ReadonlySet<string>): string[] {
+  if (!veto.packages?.length || !deleted) return [];
+  return deleted.filter((f) => !owned.has(f));
 }
 
 // Pure: the vetoes whose unit still runs the vetoed invocation.
@@ -29,7 +39,7 @@ export function afterRun(
   for (const d of decisions) {
     const inv = invocations[d.unit];
     if (d.action === 'veto' && d.rule !== REMOVED_RULE && inv)
-      out.set(d.unit, { unit: d.unit, invocationID: inv, rule: d.rule, txn });
+      out.set(d.unit, { unit: d.unit, invocationID: inv, rule: d.rule, txn, packages: d.packages });
   }
   return [...out.values()];
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Decision } from '../../src/policy/decide.js';
-import { afterRun, standing, type Veto } from '../../src/txn/vetoes.js';
+import { afterRun, standing, unexplained, type Veto } from '../../src/txn/vetoes.js';
 
 const veto = (unit: string, invocationID: string, txn = 't1'): Veto => ({
   unit,
@@ -32,7 +32,7 @@ describe('vetoes across MinimalSteps runs', () => {
       { [ND]: 'a', 'tailscaled.service': 'b', 'nftables.service': 'c' },
       't2',
     );
-    expect(out).toEqual([{ unit: ND, invocationID: 'a', rule: 'kmod-userspace', txn: 't2' }]);
+    expect(out).toEqual([{ unit: ND, invocationID: 'a', rule: 'kmod-userspace', txn: 't2', packages: ['libkmod2'] }]);
   });
 
   it('a later run keeps a standing veto and drops a spent one', () => {
@@ -44,4 +44,27 @@ describe('vetoes across MinimalSteps runs', () => {
     );
     expect(out.map((v) => v.unit)).toEqual([ND]);
   });
+});
+
+describe('what a standing veto no longer explains', () => {
+  const KMOD = '/lib/x86_64-linux-gnu/libkmod.so.2.4.0';
+  const SECCOMP = '/lib/x86_64-linux-gnu/libseccomp.so.2.5.4';
+  const owned = new Set([KMOD]);
+  it.each<[string, Veto, string[] | null, string[]]>([
+    [
+      "only the vetoed package's library replaced: the veto holds",
+      { ...veto(ND, 'a'), packages: ['libkmod2'] },
+      [KMOD],
+      [],
+    ],
+    [
+      'another library replaced since: a new reason',
+      { ...veto(ND, 'a'), packages: ['libkmod2'] },
+      [KMOD, SECCOMP],
+      [SECCOMP],
+    ],
+    ['nothing replaced is mapped: holds', { ...veto(ND, 'a'), packages: ['libkmod2'] }, [], []],
+    ['maps unreadable: holds', { ...veto(ND, 'a'), packages: ['libkmod2'] }, null, []],
+    ['a veto of an earlier build (no packages): holds', veto(ND, 'a'), [SECCOMP], []],
+  ])('%s', (_, v, deleted, want) => expect(unexplained(v, deleted, owned)).toEqual(want));
 });
