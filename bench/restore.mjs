@@ -4,7 +4,7 @@
 // medians; asserts nothing. Root, and the container prerequisites (scripts/prereqs.sh).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { DEB, boot, installDeb, ROOTFS } from '../test/helpers/container.mjs';
+import { DEB, boot, buildRootfs, installDeb } from '../test/helpers/container.mjs';
 import { median } from './median.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -15,7 +15,7 @@ if (process.getuid?.() !== 0) {
   process.exit(1);
 }
 
-execFileSync('bash', [join(C, 'build-rootfs.sh'), ROOTFS], { stdio: ['ignore', 'ignore', 'inherit'] });
+buildRootfs('bookworm', ['ignore', 'ignore', 'inherit']);
 const c = boot('bench', DEB);
 installDeb(c);
 const { name, out: inC } = c;

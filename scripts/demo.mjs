@@ -1,16 +1,40 @@
 #!/usr/bin/env node
-// The main job, shown: two identical bookworm hosts booted with systemd-nspawn, one without and one
+// The main job, shown: two identical Debian hosts booted with systemd-nspawn, one without and one
 // with apt-netguard (the built .deb, installed by apt). The 2026-05-02 and 2026-03-26 upgrades are
 // played on both, and what they left is shown side by side. Root; scripts/demo.sh builds what it needs.
+// Usage: demo.mjs [--suite trixie|bookworm] [DEB]    (default: trixie, Debian's current stable)
 import { existsSync, readFileSync } from 'node:fs';
 import { apt, host, look, repairByHand } from './demo/lab.mjs';
 
 const version = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
-const deb = process.argv[2] ?? new URL(`../dist/apt-netguard_${version}_all.deb`, import.meta.url).pathname;
-if (!existsSync(deb)) {
-  console.error(`demo: no ${deb} (npm run deb builds it)`);
+const args = process.argv.slice(2);
+const suite = args.includes('--suite') ? args[args.indexOf('--suite') + 1] : 'trixie';
+const deb =
+  args.find((a, i) => a !== '--suite' && args[i - 1] !== '--suite') ??
+  new URL(`../dist/apt-netguard_${version}_all.deb`, import.meta.url).pathname;
+if (!existsSync(deb) || !['trixie', 'bookworm'].includes(suite)) {
+  console.error(`usage: demo.mjs [--suite trixie|bookworm] [DEB]   (npm run deb builds ${deb})`);
   process.exit(2);
 }
+// What each release is, and how the 2026-05-02 mechanism (networkd restarted mid-upgrade) reaches it.
+const RELEASE = {
+  bookworm: {
+    name: 'Debian 12 bookworm (systemd 252, nodejs 18',
+    first: [
+      'kmod upgrade; needrestart restarts networkd, which flushes the throw route (3 h 28 min down)',
+      ['env', 'NEEDRESTART_MODE=a', 'apt-get', 'install', '-y', '--reinstall', 'libkmod2'],
+    ],
+  },
+  trixie: {
+    name: 'Debian 13 trixie (systemd 257, nodejs 20',
+    // NOTE: systemd 257 dlopen()s libkmod, so a kmod upgrade no longer restarts networkd (mechanisms.md);
+    // a libc6 upgrade does, through systemd's libc-upgrade trigger, with no policy-rc.d asked.
+    first: [
+      "the same mechanism on Debian 13: a libc6 update; systemd's libc-upgrade trigger restarts networkd mid-dpkg",
+      ['apt-get', 'install', '-y', '--reinstall', 'libc6'],
+    ],
+  },
+}[suite];
 
 const L = 11,
   W = 33;
@@ -53,24 +77,21 @@ function show(a, b, runs) {
 }
 
 console.log(`${bold('apt-netguard demo')}: what an unattended upgrade does to a Tailscale subnet router.
-Two identical Debian 12 hosts (systemd 252, needrestart, booted with systemd-nspawn). Each has
+${bold(`Release: ${RELEASE.name.split(' (')[0]}`)} (--suite bookworm|trixie picks another).
+Two identical ${RELEASE.name}, needrestart, booted with systemd-nspawn). Each has
 tailscale0 with an exit node: table 52 sends everything to it, except \`throw 10.10.10.0/24\`, which
 keeps the containers' subnet local. Rules 5210-5270 point at table 52. An nft forward chain (policy
 drop) lets tailscale0 <-> lan0 through by iif/oif. A container sits at 10.10.10.2 behind a veth.
 "host → ct": the host pings it. "tailnet→ct": a tailnet peer (100.64.0.2) pings it through tailscale0.
 Left: without apt-netguard.  Right: with apt-netguard ${version} installed by apt.`);
 const t0 = Date.now();
-const hosts = [host('plain'), host('guarded', deb)];
+const hosts = [host('plain', null, suite), host('guarded', deb, suite)];
 const result = [];
 try {
   console.log(`\n${bold('== Before')}`);
   show(look(hosts[0]), look(hosts[1]));
   const incidents = [
-    [
-      '2026-05-02',
-      'kmod upgrade; needrestart restarts networkd, which flushes the throw route (3 h 28 min down)',
-      ['env', 'NEEDRESTART_MODE=a', 'apt-get', 'install', '-y', '--reinstall', 'libkmod2'],
-    ],
+    ['2026-05-02', ...RELEASE.first],
     [
       '2026-03-26',
       'tailscale upgrade; tailscaled restarts, tailscale0 gets a new ifindex, nft iif/oif go stale (4 h 33 min down)',

@@ -19,9 +19,9 @@ function prepare(root) {
   );
 }
 
-// Boots a host; with a .deb, apt installs apt-netguard on it. Both get tailscale 1.0 first.
-export function host(tag, deb) {
-  const c = boot(`demo-${tag}`, deb, prepare);
+// Boots a host of the suite; with a .deb, apt installs apt-netguard on it. Both get tailscale 1.0 first.
+export function host(tag, deb, suite) {
+  const c = boot(`demo-${tag}`, deb, prepare, suite);
   // The containers' subnet: lan1 in its own namespace at 10.10.10.2, behind the veth from lan0.
   c.out(
     'sh',

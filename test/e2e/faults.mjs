@@ -1,12 +1,13 @@
 // Faults an admin's bad day brings (issue 14), against the same booted container, with real apt and
 // dpkg: each says apt's exit code and wall time, and leaves the host as it found it (status 0).
 import { invocation } from '../helpers/container.mjs';
-import { apt, check, intact, nftResolves, status, write } from './scenarios.mjs';
+import { CONFIG, apt, check, lastApt, intact, nftResolves, status, write } from './scenarios.mjs';
 
 // apt's exit code and seconds for argv, inside the container.
 function timed(c, ...argv) {
   const t = Date.now();
   const r = c.sh(...argv);
+  lastApt.code = r.status;
   return { code: r.status, s: (Date.now() - t) / 1000, out: r.out };
 }
 // Polls a shell condition inside the container every 0.1 s for up to `s` seconds; seconds taken, or null.
@@ -18,9 +19,6 @@ function within(c, s, cond) {
   );
   return r.status === 0 ? Number(r.stdout.trim()) / 10 : null;
 }
-// This suite runs more automatic restores in an hour than a host sees; restore.max-per-hour (6)
-// would refuse the later ones, as it must. The limit itself is tested in test/restore.
-const CONFIG = 'restore:\n  max-per-hour: 60\n';
 const DROP_IN = '/run/systemd/system/systemd-networkd.service.d/50-apt-netguard.conf';
 const ok = (c, why) => {
   const s = status(c);

@@ -1,21 +1,29 @@
 // A container for the e2e suite, the demo, the container tests and the restore bench: a copy of the
-// cached bookworm rootfs, booted with systemd-nspawn (test/container/boot.sh). The .deb, if given,
-// is copied to /root for apt to install (installDeb). Also the lab's one-liners they all read.
+// cached rootfs of one suite (bookworm or trixie), booted with systemd-nspawn (test/container/boot.sh).
+// The .deb, if given, is copied to /root for apt to install (installDeb). Also the lab's one-liners they all read.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 const C = new URL('../container/', import.meta.url).pathname;
 const TOP = new URL('../../', import.meta.url).pathname;
-export const ROOTFS = process.env.APT_NETGUARD_ROOTFS ?? '/var/tmp/apt-netguard-rootfs/bookworm';
+export const SUITES = ['bookworm', 'trixie'];
+// One cached rootfs per suite, under APT_NETGUARD_ROOTFS_BASE.
+export const rootfsOf = (suite) => join(process.env.APT_NETGUARD_ROOTFS_BASE ?? '/var/tmp/apt-netguard-rootfs', suite);
+// The suite of the container tests and the bench.
+export const ROOTFS = rootfsOf('bookworm');
+
+// Builds the suite's rootfs, or reuses it while its recipe is unchanged (test/container/build-rootfs.sh).
+export const buildRootfs = (suite, stdio = ['ignore', 'inherit', 'inherit']) =>
+  execFileSync('bash', [join(C, 'build-rootfs.sh'), rootfsOf(suite), suite], { stdio });
 
 // prepare(root), if given, edits the copy before it boots.
-export function boot(tag, deb, prepare) {
+export function boot(tag, deb, prepare, suite = 'bookworm') {
   const name = `ng-${tag}-${process.pid}`;
   const root = `/var/tmp/${name}`;
   rmSync(root, { recursive: true, force: true });
   // cp -a: the rootfs holds device nodes, which fs.cpSync cannot copy.
-  execFileSync('cp', ['-a', ROOTFS, root]);
+  execFileSync('cp', ['-a', rootfsOf(suite), root]);
   cpSync(join(C, 'scenarios'), join(root, 'root/scenarios'), { recursive: true });
   if (deb) cpSync(deb, join(root, 'root', deb.split('/').pop()));
   prepare?.(root);
@@ -38,7 +46,7 @@ export function boot(tag, deb, prepare) {
     spawnSync('bash', [join(C, 'boot.sh'), 'stop', name], { stdio: 'ignore' });
     rmSync(root, { recursive: true, force: true });
   };
-  return { name, root, sh, out, stop };
+  return { name, root, suite, sh, out, stop };
 }
 
 // The package `npm run deb` builds (scripts/deb.sh), for the version in package.json.

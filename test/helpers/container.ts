@@ -1,4 +1,4 @@
-// Drives test/container/*.sh: a bookworm rootfs booted with systemd-nspawn, the built .deb installed by apt.
+// Drives test/container/*.sh: the bookworm rootfs booted with systemd-nspawn, the built .deb installed by apt.
 import { spawn } from 'node:child_process';
 import { DEB, boot, installDeb, ROOTFS, type Booted } from './container.mjs';
 
@@ -15,7 +15,7 @@ const spawned = (argv: string[]) =>
     p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${argv.join(' ')} exited ${code}`))));
   });
 
-export const buildRootfs = (): Promise<void> => spawned(['bash', `${DIR}build-rootfs.sh`, ROOTFS]);
+export const buildRootfs = (): Promise<void> => spawned(['bash', `${DIR}build-rootfs.sh`, ROOTFS, 'bookworm']);
 
 // The .deb of the bundle npm test built (scripts/deb.sh, ~9 s with lintian), once per test file.
 let deb: Promise<void> | null = null;
