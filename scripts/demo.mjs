@@ -19,14 +19,18 @@ if (!existsSync(deb) || !['trixie', 'bookworm'].includes(suite)) {
 // What each release is, and how the 2026-05-02 mechanism (networkd restarted mid-upgrade) reaches it.
 const RELEASE = {
   bookworm: {
-    name: 'Debian 12 bookworm (systemd 252, nodejs 18',
+    name: 'Debian 12 bookworm',
+    parts: 'systemd 252, nodejs 18',
+    held: 'kmod: none needed, the restart is vetoed',
     first: [
       'kmod upgrade; needrestart restarts networkd, which flushes the throw route (3 h 28 min down)',
       ['env', 'NEEDRESTART_MODE=a', 'apt-get', 'install', '-y', '--reinstall', 'libkmod2'],
     ],
   },
   trixie: {
-    name: 'Debian 13 trixie (systemd 257, nodejs 20',
+    name: 'Debian 13 trixie',
+    parts: 'systemd 257, nodejs 20',
+    held: "libc6: the trigger's networkd restart, done by the guard after dpkg",
     // NOTE: systemd 257 dlopen()s libkmod, so a kmod upgrade no longer restarts networkd (mechanisms.md);
     // a libc6 upgrade does, through systemd's libc-upgrade trigger, with no policy-rc.d asked.
     first: [
@@ -77,8 +81,8 @@ function show(a, b, runs) {
 }
 
 console.log(`${bold('apt-netguard demo')}: what an unattended upgrade does to a Tailscale subnet router.
-${bold(`Release: ${RELEASE.name.split(' (')[0]}`)} (--suite bookworm|trixie picks another).
-Two identical ${RELEASE.name}, needrestart, booted with systemd-nspawn). Each has
+${bold(`Release: ${RELEASE.name}`)} (--suite bookworm|trixie picks another).
+Two identical ${RELEASE.name} hosts (${RELEASE.parts}, needrestart, booted with systemd-nspawn). Each has
 tailscale0 with an exit node: table 52 sends everything to it, except \`throw 10.10.10.0/24\`, which
 keeps the containers' subnet local. Rules 5210-5270 point at table 52. An nft forward chain (policy
 drop) lets tailscale0 <-> lan0 through by iif/oif. A container sits at 10.10.10.2 behind a veth.
@@ -127,8 +131,9 @@ side('', ['without apt-netguard'], ['with apt-netguard']);
 for (const r of result) {
   const [a, b] = r.seen;
   const steps =
-    b.status?.restore?.steps.filter((x) => x.id !== 'settle').map((x) => x.id.split(' ')[1].replace('.service', '')) ??
-    [];
+    b.status?.restore?.steps
+      .filter((x) => !x.id.startsWith('settle'))
+      .map((x) => x.id.split(' ')[1].replace('.service', '').replace('systemd-', '')) ?? [];
   const guard = r.runs[1].restarted.length
     ? [`restore ${b.status?.restore?.state}:`, steps.join(' → ')]
     : ['restarts vetoed:', [...new Set(b.status?.vetoed.map((u) => u.replace('.service', '')))].join(', ') || 'none'];
@@ -139,8 +144,9 @@ const ok = result.every((r) => !up(r.seen[0]) && up(r.seen[1]) && r.runs.every((
 console.log(`
 Without the guard both upgrades "succeeded" (apt exit 0) and silently cut the containers off the
 tailnet; the real outages lasted hours. With it, apt still exits 0, but the restarts that break
-routing are held during dpkg (kmod: none needed; tailscale: tailscaled), then done in the right
-order once networkd has settled (tailscaled, then the firewall that matches tailscale0 by index),
+routing are held during dpkg (${RELEASE.held}; tailscale: tailscaled),
+then done in the right order once networkd has settled (tailscaled, then the firewall that matches
+tailscale0 by index),
 and the result is checked against the snapshot taken before dpkg ran. \`apt-netguard status\` says so;
 when it cannot restore, it alerts and status exits 1.
 demo: ${ok ? 'as expected' : 'NOT as expected'} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
