@@ -76,6 +76,13 @@ describe('the systemctl gate, armed', () => {
       ['systemctl tailscaled.service restart defer'],
     ],
     [
+      'an option with its value before the verb',
+      ['--job-mode', 'replace', 'try-restart', 'systemd-networkd.service'],
+      0,
+      '',
+      ['systemctl systemd-networkd.service try-restart guarded'],
+    ],
+    [
       'reload-or-restart',
       ['reload-or-restart', 'tailscaled.service'],
       0,
