@@ -13,6 +13,14 @@ export const DEFAULT_UNITS: readonly string[] = [NETWORKD, TAILSCALED, NFTABLES]
 
 // NOTE: tailscale wgengine/router_linux.go adds rules at 5210, 5230, 5250 and 5270 (the last one
 // looks up table 52) and keeps its rules within 52xx; a rule elsewhere that looks up 52 is its too.
+// Tailscale's address ranges: 100.64.0.0/10 (CGNAT) and fd7a:115c:a1e0::/48 (tailscale/net/tsaddr).
+export function isTailscaleAddr(addr: string): boolean {
+  const a = addr.replace(/^\[|\]$/g, '').toLowerCase();
+  const v4 = /^100\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(a);
+  if (v4) return Number(v4[1]) >= 64 && Number(v4[1]) <= 127;
+  return a.startsWith('fd7a:115c:a1e0:');
+}
+
 export const isTailscaleRule = (r: { priority: number; table: string }): boolean =>
   (r.priority >= 5200 && r.priority < 5300) || r.table === TS_TABLE;
 

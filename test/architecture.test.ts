@@ -32,6 +32,7 @@ const LAYERS = [
   ['diff'],
   ['context', 'txn'],
   ['restore'],
+  ['watch'],
   ['lifecycle'],
   ['commands'],
   ['cli', 'main'],
@@ -109,6 +110,8 @@ describe('architecture', () => {
     'config/validate.ts',
     'problems.ts',
     'tailscale.ts',
+    'watch/classify.ts',
+    'watch/incidents.ts',
   ])('%s is pure', (f) => {
     const io = importsOf(f).filter((s) => /^node:(fs|child_process|os|net|http|https)$|exec\.js$|state\.js$/.test(s));
     expect(io).toEqual([]);

@@ -1,6 +1,6 @@
 // The Tailscale facts every layer shares: which rules are tailscaled's, and which units to probe.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_UNITS, isTailscaleRule, unitsToProbe } from '../src/tailscale.js';
+import { DEFAULT_UNITS, isTailscaleAddr, isTailscaleRule, unitsToProbe } from '../src/tailscale.js';
 import type { Snapshot } from '../src/snapshot/model.js';
 
 describe('isTailscaleRule', () => {
@@ -40,4 +40,19 @@ describe('unitsToProbe', () => {
       ['a.service', 'b.service'],
     ],
   ])('%s', (_, p, base, want) => expect(unitsToProbe(p, base)).toEqual(want));
+});
+
+describe('isTailscaleAddr', () => {
+  it.each<[string, boolean]>([
+    ['100.64.0.1', true],
+    ['100.127.255.254', true],
+    ['100.63.255.255', false],
+    ['100.128.0.1', false],
+    ['10.10.10.1', false],
+    ['fd7a:115c:a1e0::1', true],
+    ['[fd7a:115c:a1e0:ab12::1]', true],
+    ['FD7A:115C:A1E0::1', true],
+    ['fd7a:115c:a1e1::1', false],
+    ['*', false],
+  ])('%s: %s', (a, want) => expect(isTailscaleAddr(a)).toBe(want));
 });
