@@ -24,6 +24,8 @@ Commands:
   status              the last transaction and restore, and the restarts still owed
   restore             put back what the last upgrade broke, in order, and verify it
   restart-pending     run the owed (guarded and deferred) restarts now, in order
+  watch --once        look once against the last good state, and restore known breakage
+  accept              make the state now the watch's baseline
   hook NAME           what apt and needrestart call (see 'apt-netguard hook --help')
   help [command]      this text, or a command's
 
@@ -67,6 +69,14 @@ async function load(name: string): Promise<Command | null> {
     case 'restart-pending': {
       const m = await import('./commands/restore.js');
       return { help: m.pendingHelp, run: m.restartPendingCommand };
+    }
+    case 'watch': {
+      const m = await import('./commands/watch.js');
+      return { help: m.help, run: m.watchCommand };
+    }
+    case 'accept': {
+      const m = await import('./commands/watch.js');
+      return { help: m.acceptHelp, run: m.acceptCommand };
     }
     case 'policy': {
       const m = await import('./commands/policy.js');

@@ -14,6 +14,8 @@
 //   restore/.lock               lock 'restore': the restore records
 //   restore/current.json        the running restore, or one whose guard was killed
 //   restore/<id>.json           ended restores, the newest 50
+//   watch.json                  the watch's incidents, its hourly actions, and since when tailscale is not Running
+//   watch-baseline.json         the last snapshot verified good, which the watch compares against (a snapshot)
 // /run/apt-netguard/            the run dir (APT_NETGUARD_RUN_DIR): the gates, gone at reboot as they must be
 //   state/                      the state dir's layout again, for runs while the state dir cannot be
 //                               written (read-only, full): the guard goes on guarding from here
@@ -56,6 +58,8 @@ export const statePaths = (state: string) => ({
   vetoes: join(state, 'vetoes.json'),
   probesSeen: join(state, 'probes-seen.json'),
   restore: join(state, 'restore'),
+  watch: join(state, 'watch.json'),
+  watchBaseline: join(state, 'watch-baseline.json'),
 });
 
 export const runPaths = (run: string) => ({

@@ -25,6 +25,8 @@ describe('layout', () => {
       vetoes: '/s/vetoes.json',
       probesSeen: '/s/probes-seen.json',
       restore: '/s/restore',
+      watch: '/s/watch.json',
+      watchBaseline: '/s/watch-baseline.json',
     }));
   it('the run dir the shell gate reads', () =>
     expect(runPaths('/r')).toEqual({ open: '/r/open', armed: '/r/armed', requests: '/r/requests', apt: '/r/apt' }));

@@ -38,7 +38,7 @@ Exit status: 0 done and verified, or nothing owed; 1 failed or not verified; 2 u
 
 const FLAGS = { ...COMMON, ...POLICY_FLAGS, 'dry-run': { type: 'boolean' }, since: { type: 'string' } } as const;
 
-async function setup(args: string[]) {
+export async function setup(args: string[]) {
   const { values: v, positionals } = parse(args, FLAGS);
   if (positionals.length) throw new UsageError('no arguments expected; see --help');
   const [{ appContext, openLog }, { requireAccess }] = await Promise.all([
@@ -56,7 +56,7 @@ async function setup(args: string[]) {
 }
 
 // A restore by hand, or from the timer, is journaled like a hook's.
-const journaled =
+export const journaled =
   (cmd: (x: Awaited<ReturnType<typeof setup>>) => Promise<number>) =>
   async (args: string[]): Promise<number> => {
     const x = await setup(args);

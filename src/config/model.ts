@@ -21,6 +21,15 @@ export interface Config {
     // Automatic restores across all triggers in any hour; one per trigger in any case.
     maxPerHour: number;
   };
+  // apt-netguard watch (issue 16): the same protection outside apt runs.
+  watch: {
+    // act: restore on a known breakage signature; report: alert only; off: do nothing.
+    mode: 'act' | 'report' | 'off';
+    // Actions in any hour across all signatures; past it, one alert and the signature is suspended.
+    maxPerHour: number;
+    // How long tailscaled may stay up but not Running (or without its address) before one restart.
+    reconnectAfterMs: number;
+  };
   alerts: {
     onSuccess: boolean;
     webhook: Webhook | null;
@@ -31,5 +40,6 @@ export interface Config {
 export const defaultConfig = (): Config => ({
   strict: false,
   restore: { auto: true, settleTimeoutMs: 30_000, quietMs: 1_000, stepTimeoutMs: 20_000, retries: 1, maxPerHour: 6 },
+  watch: { mode: 'act', maxPerHour: 3, reconnectAfterMs: 90_000 },
   alerts: { onSuccess: false, webhook: null, command: null },
 });

@@ -14,6 +14,12 @@ const RESTORE: Record<string, [keyof Config['restore'], Field]> = {
   'max-per-hour': ['maxPerHour', { kind: 'int', min: 1, max: 60 }],
 };
 
+const WATCH: Record<string, [keyof Config['watch'], Field]> = {
+  'max-per-hour': ['maxPerHour', { kind: 'int', min: 1, max: 60 }],
+  'reconnect-after': ['reconnectAfterMs', { kind: 'seconds', min: 10, max: 3600 }],
+};
+const WATCH_MODES = ['act', 'report', 'off'] as const;
+
 export function validateConfig(file: string, text: string): { config: Config; errors: Problem[] } {
   const { doc, errors, at } = yamlFile(file, text);
   const config = defaultConfig();
@@ -39,7 +45,25 @@ export function validateConfig(file: string, text: string): { config: Config; er
       else at(p.key, `${what}: unknown setting '${k}'`, `known: ${known.join(', ')}${suggest(k, known)}`);
     }
   };
-  each(doc.contents, 'config.yaml', ['strict', 'restore', 'alerts'], (k, v) => {
+  each(doc.contents, 'config.yaml', ['strict', 'restore', 'watch', 'alerts'], (k, v) => {
+    if (k === 'watch')
+      each(v, 'watch', ['mode', ...Object.keys(WATCH)], (wk, wv) => {
+        if (wk === 'mode') {
+          const m = isScalar(wv) ? String(wv.value) : '';
+          const mode = WATCH_MODES.find((x) => x === m);
+          if (mode) config.watch.mode = mode;
+          else
+            at(
+              wv,
+              `watch.mode must be one of ${WATCH_MODES.join(', ')}`,
+              suggest(m, [...WATCH_MODES]).replace(/^; /, ''),
+            );
+          return;
+        }
+        const [field, f] = WATCH[wk]!;
+        const got = value(wv, f, `watch.${wk}`);
+        if (typeof got === 'number') config.watch[field as 'maxPerHour' | 'reconnectAfterMs'] = got;
+      });
     if (k === 'strict') {
       const b = value(v, { kind: 'bool' }, 'strict');
       if (typeof b === 'boolean') config.strict = b;

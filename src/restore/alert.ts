@@ -94,6 +94,17 @@ export function degradedPayload(txn: string, degraded: string, host = hostname()
 export const sendDegraded = (txn: string, degraded: string, alerts: Config['alerts'], run: Run) =>
   send(JSON.stringify(degradedPayload(txn, degraded)), alerts, run);
 
+// Pure: what the watch says when it does not restore (report mode, a suspended signature).
+export const watchPayload = (line: string, host = hostname()) => ({
+  source: 'apt-netguard',
+  host,
+  state: 'watch',
+  summary: line,
+});
+
+export const sendWatch = (line: string, alerts: Config['alerts'], run: Run) =>
+  send(JSON.stringify(watchPayload(line)), alerts, run);
+
 async function send(body: string, alerts: Config['alerts'], run: Run): Promise<RestoreRecord['alerts']> {
   const out: RestoreRecord['alerts'] = [];
   if (alerts.webhook) {

@@ -53,7 +53,12 @@ export interface StepRun {
   detail: string;
 }
 
-export type Trigger = { kind: 'txn'; id: string } | { kind: 'manual'; id: string } | { kind: 'pending'; id: string };
+export type Trigger =
+  | { kind: 'txn'; id: string }
+  | { kind: 'manual'; id: string }
+  | { kind: 'pending'; id: string }
+  // apt-netguard watch: the signature and when its incident began.
+  | { kind: 'watch'; id: string };
 export type RestoreState = 'running' | 'verified' | 'failed' | 'unverified' | 'refused';
 
 export const RESTORE_SCHEMA = 1;

@@ -25,6 +25,9 @@ export interface RestoreRequest {
   // against it, when the caller has diffed the two already.
   live?: Snapshot;
   findings?: readonly Finding[];
+  // Restarts the trigger itself asks for beyond what pending.json owes (the watch: tailscaled, when
+  // its backend is stuck and no finding says why).
+  extraOwed?: { unit: string; step: 'restart' | 'reload'; reason: string }[];
 }
 
 // What the post-invoke saw: its pre snapshot, the post one it took, and their diff.

@@ -35,7 +35,7 @@ export async function prepare(
   const live = req.live ?? (await takeSnapshot(ctx.run, { ...ctx.probe, units }, null, ctx.now()));
   // The post-invoke hands over the diff it already made of the same pair.
   const findings = req.live && req.findings ? req.findings : diff(req.baseline, live);
-  const owed = loadPending(ctx.state).filter((p) => req.modes.includes(p.mode));
+  const owed = [...loadPending(ctx.state).filter((p) => req.modes.includes(p.mode)), ...(req.extraOwed ?? [])];
   const baseline = baselineOf(req.baseline);
   const input = { baseline, findings, owed, policy, nftLoaders: [] as string[] };
   let plan = planRestore(input);

@@ -16,12 +16,14 @@ describe('validateConfig', () => {
   it('reads every setting', () => {
     const v = check(
       'strict: true\nrestore:\n  auto: false\n  settle-timeout: 10\n  quiet: 0.5\n  step-timeout: 5\n  retries: 2\n  max-per-hour: 1\n' +
+        'watch:\n  mode: report\n  max-per-hour: 2\n  reconnect-after: 120\n' +
         'alerts:\n  on-success: true\n  webhook:\n    url: http://127.0.0.1:9000/h\n    timeout: 2\n    headers: {Authorization: Bearer x}\n  command: [/usr/bin/logger, -t, netguard]\n',
     );
     expect(v.errors).toEqual([]);
     expect(v.config).toEqual({
       strict: true,
       restore: { auto: false, settleTimeoutMs: 10_000, quietMs: 500, stepTimeoutMs: 5_000, retries: 2, maxPerHour: 1 },
+      watch: { mode: 'report', maxPerHour: 2, reconnectAfterMs: 120_000 },
       alerts: {
         onSuccess: true,
         webhook: { url: 'http://127.0.0.1:9000/h', timeoutMs: 2_000, headers: { Authorization: 'Bearer x' } },
@@ -32,6 +34,14 @@ describe('validateConfig', () => {
 
   it.each([
     ['restore:\n  retries: 9\n', 'config.yaml:2:12: restore.retries must be a whole number from 0 to 5'],
+    [
+      'watch:\n  mode: acts\n',
+      "config.yaml:2:9: watch.mode must be one of act, report, off (hint: did you mean 'act'?)",
+    ],
+    [
+      'watch:\n  reconnect-after: 5\n',
+      'config.yaml:2:20: watch.reconnect-after must be a number of seconds from 10 to 3600',
+    ],
     [
       'restore:\n  setle-timeout: 3\n',
       "config.yaml:2:3: restore: unknown setting 'setle-timeout' (hint: known: auto, settle-timeout, quiet, step-timeout, retries, max-per-hour; did you mean 'settle-timeout'?)",
