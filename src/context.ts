@@ -5,7 +5,7 @@
 import { existsSync, fstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Config } from './config/model.js';
-import type { Run } from './exec.js';
+import type { LineStream, Run } from './exec.js';
 import type { Log } from './log.js';
 import type { PolicyDirs } from './policy/load.js';
 import type { ProbeContext } from './probes/types.js';
@@ -123,6 +123,8 @@ export interface AppContext {
   // Why the state dir cannot be written (read-only, full), or null. Then `state` is the fallback
   // under the run dir, and this run still guards, restores, and alerts about it.
   degraded: string | null;
+  // Long-lived children read line by line (the watch's netlink events); absent in tests that fake Run.
+  stream?: (argv: readonly string[], onLine: (line: string) => void) => LineStream | null;
 }
 
 // The one Run everything is handed: spawns through exec.ts, and `ip -j` dumps asked for together
@@ -130,6 +132,11 @@ export interface AppContext {
 export async function makeRun(s: Pick<Settings, 'searchPath'>): Promise<Run> {
   const [{ spawner }, { coalesceIp }] = await Promise.all([import('./exec.js'), import('./ipbatch.js')]);
   return coalesceIp(spawner(s.searchPath));
+}
+
+export async function makeStream(s: Pick<Settings, 'searchPath'>): Promise<AppContext['stream']> {
+  const { streamLines } = await import('./exec.js');
+  return (argv, onLine) => streamLines(s.searchPath, argv, onLine);
 }
 
 // The log every long-running entry point writes: stderr (JSON lines), and journald as it happens.
@@ -159,6 +166,7 @@ export async function appContext(s: Settings, log: Log, run?: Run): Promise<AppC
     log.error({ stateDir: s.stateDir, cause: problem, using: state }, `${degraded}; state kept under ${state}`);
   return {
     run: run ?? (await makeRun(s)),
+    stream: run ? undefined : await makeStream(s),
     log,
     state,
     dirs: s.dirs,

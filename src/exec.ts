@@ -136,6 +136,38 @@ export function pipeTo(searchPath: string, argv: readonly string[], endMs = 2_00
   };
 }
 
+// A long-lived child whose stdout lines are handed over as they come (the watch's `ip -o monitor`).
+// Never throws; null if the tool is not found. `ended` resolves with its exit code when it exits.
+export interface LineStream {
+  stop: () => Promise<void>;
+  ended: Promise<number | null>;
+}
+export function streamLines(
+  searchPath: string,
+  argv: readonly string[],
+  onLine: (line: string) => void,
+): LineStream | null {
+  const [name, ...args] = argv;
+  const file = name ? which(name, searchPath) : null;
+  if (!file) return null;
+  const child = execa(file, args, { stdin: 'ignore', stderr: 'ignore', reject: false, env: { LC_ALL: 'C' } });
+  let rest = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    const lines = (rest + chunk).split('\n');
+    rest = lines.pop() ?? '';
+    for (const l of lines) if (l) onLine(l);
+  });
+  const ended = child.then((r) => r.exitCode ?? null);
+  return {
+    stop: async () => {
+      child.kill();
+      await ended;
+    },
+    ended,
+  };
+}
+
 function reasonOf(
   r: { timedOut: boolean; code?: string; signal?: string; exitCode?: number },
   timeout: number,

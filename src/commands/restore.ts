@@ -38,14 +38,14 @@ Exit status: 0 done and verified, or nothing owed; 1 failed or not verified; 2 u
 
 const FLAGS = { ...COMMON, ...POLICY_FLAGS, 'dry-run': { type: 'boolean' }, since: { type: 'string' } } as const;
 
-export async function setup(args: string[]) {
+export async function setup(args: string[], logLevel: 'warn' | 'info' = 'warn') {
   const { values: v, positionals } = parse(args, FLAGS);
   if (positionals.length) throw new UsageError('no arguments expected; see --help');
   const [{ appContext, openLog }, { requireAccess }] = await Promise.all([
     import('../context.js'),
     import('../state.js'),
   ]);
-  const s = settingsOf(v, { logLevel: 'warn' });
+  const s = settingsOf(v, { logLevel });
   requireAccess(s.stateDir, true);
   // Progress goes to stderr as JSON lines, and to the journal as it happens; the result to stdout.
   const { log, close } = await openLog(s);
@@ -57,9 +57,9 @@ export async function setup(args: string[]) {
 
 // A restore by hand, or from the timer, is journaled like a hook's.
 export const journaled =
-  (cmd: (x: Awaited<ReturnType<typeof setup>>) => Promise<number>) =>
+  (cmd: (x: Awaited<ReturnType<typeof setup>>) => Promise<number>, logLevel: 'warn' | 'info' = 'warn') =>
   async (args: string[]): Promise<number> => {
-    const x = await setup(args);
+    const x = await setup(args, logLevel);
     try {
       return await cmd(x);
     } finally {

@@ -1,10 +1,10 @@
 // `apt-netguard watch --once` and `apt-netguard accept`: the watch's look-and-act, and the admin's
-// "this state is right" (issue 16; the long-running service is still to come).
+// "this state is right" (issue 16; the systemd unit is still to come).
 import { out } from '../stdout.js';
 import { EXIT, UsageError } from '../errors.js';
 import { journaled } from './restore.js';
 
-export const help = `Usage: apt-netguard watch --once [--json]
+export const help = `Usage: apt-netguard watch [--once [--json]]
 
 Looks at the network once against the last state verified good (the watch's baseline) and acts
 per watch.mode in config.yaml, the same protection as during apt runs:
@@ -20,10 +20,12 @@ signature waits. A failed restore suspends its signature until the state is good
 'apt-netguard restore' runs. While a dpkg run or a restore is in progress it does nothing.
 With no baseline yet, the state now becomes it if tailscaled is Running; so does the state after
 a verified restore, and after tailscale's prefs change on purpose.
---once is required: the long-running service (apt-netguard-watch.service) is not built yet.
+Without --once it runs until stopped: netlink events (one 'ip -o monitor' child) and a
+heartbeat (watch.heartbeat, 60 s) each lead to one look, never two at a time. The systemd unit
+that runs it (apt-netguard-watch.service) is not shipped yet.
 
 Options:
-  --once              look once, act per watch.mode, exit
+  --once              look once, act per watch.mode, exit (without it: run until stopped)
   --json              print the report as JSON
   --state-dir DIR     default $APT_NETGUARD_STATE_DIR or /var/lib/apt-netguard
   --policy-dir DIR    admin policy dir
@@ -40,9 +42,22 @@ ruleset by hand and means it. 'apt-netguard watch' compares against it from then
 
 export async function watchCommand(args: string[]): Promise<number> {
   if (args.includes('-h') || args.includes('--help')) return (out(help), 0);
-  if (!args.includes('--once')) throw new UsageError('watch needs --once (the service is not built yet); see --help');
-  return once(args.filter((a) => a !== '--once'));
+  if (args.includes('--once')) return once(args.filter((a) => a !== '--once'));
+  if (args.includes('--json')) throw new UsageError('--json goes with --once; see --help');
+  return daemon(args);
 }
+// Until SIGTERM or SIGINT (systemctl stop): the loop of watch/daemon.ts.
+const daemon = journaled(async ({ ctx }) => {
+  const { runDaemon } = await import('../watch/daemon.js');
+  // NOTE: `on`, not `once`: signal-exit 3 (proper-lockfile's) re-raises a signal when it finds itself
+  // the only listener left, and node drops a `once` listener before calling it (measured: exit 143).
+  const stopped = new Promise<void>((resolve) => {
+    process.on('SIGTERM', () => resolve());
+    process.on('SIGINT', () => resolve());
+  });
+  return runDaemon(ctx, { heartbeatMs: ctx.config.watch.heartbeatMs, debounceMs: 200, stopped });
+  // A service's journal gets one line per start, detection and action: info, not only warnings.
+}, 'info');
 const once = journaled(async ({ ctx, print }) => {
   const { watchOnce } = await import('../watch/run.js');
   const r = await watchOnce(ctx);

@@ -29,6 +29,8 @@ export interface Config {
     maxPerHour: number;
     // How long tailscaled may stay up but not Running (or without its address) before one restart.
     reconnectAfterMs: number;
+    // The service's slow check, for what makes no netlink event (a backend stuck in Starting).
+    heartbeatMs: number;
   };
   alerts: {
     onSuccess: boolean;
@@ -40,6 +42,6 @@ export interface Config {
 export const defaultConfig = (): Config => ({
   strict: false,
   restore: { auto: true, settleTimeoutMs: 30_000, quietMs: 1_000, stepTimeoutMs: 20_000, retries: 1, maxPerHour: 6 },
-  watch: { mode: 'act', maxPerHour: 3, reconnectAfterMs: 90_000 },
+  watch: { mode: 'act', maxPerHour: 3, reconnectAfterMs: 90_000, heartbeatMs: 60_000 },
   alerts: { onSuccess: false, webhook: null, command: null },
 });

@@ -17,6 +17,7 @@ const RESTORE: Record<string, [keyof Config['restore'], Field]> = {
 const WATCH: Record<string, [keyof Config['watch'], Field]> = {
   'max-per-hour': ['maxPerHour', { kind: 'int', min: 1, max: 60 }],
   'reconnect-after': ['reconnectAfterMs', { kind: 'seconds', min: 10, max: 3600 }],
+  heartbeat: ['heartbeatMs', { kind: 'seconds', min: 5, max: 3600 }],
 };
 const WATCH_MODES = ['act', 'report', 'off'] as const;
 
@@ -62,7 +63,7 @@ export function validateConfig(file: string, text: string): { config: Config; er
         }
         const [field, f] = WATCH[wk]!;
         const got = value(wv, f, `watch.${wk}`);
-        if (typeof got === 'number') config.watch[field as 'maxPerHour' | 'reconnectAfterMs'] = got;
+        if (typeof got === 'number') config.watch[field as 'maxPerHour' | 'reconnectAfterMs' | 'heartbeatMs'] = got;
       });
     if (k === 'strict') {
       const b = value(v, { kind: 'bool' }, 'strict');

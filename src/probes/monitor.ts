@@ -9,6 +9,9 @@ const TABLE_EVENT = new RegExp(`\\btable ${TS_TABLE}\\b`);
 export const routingEvents = (text: string): string[] =>
   text.split('\n').filter((l) => /^(Deleted )?\d+:\s/.test(l) || TABLE_EVENT.test(l));
 
+// What the watch listens to: every link, address, route and rule change, one line per event.
+export const WATCH_MONITOR = ['ip', '-o', 'monitor', 'link', 'address', 'route', 'rule'] as const;
+
 // Routing events seen during `ms`; null when `ip monitor` could not run.
 export const watchRouting = (run: Run, ms: number): Promise<number | null> =>
   run(['ip', '-o', 'monitor', 'rule', 'route'], { forMs: ms }).then(

@@ -1,5 +1,6 @@
 // [root] `apt-netguard watch --once` against real kernel state in a namespace (the fake lab of
 // restore.root.test.ts): it baselines, then acts once per known breakage through the restore engine.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeLab } from '../helpers/fakelab.js';
@@ -61,4 +62,45 @@ describe.skipIf(skip !== null)('watch --once in a namespace [root]', () => {
     });
     expect(L.throwRoutes()).toBe('');
   });
+
+  it('the service loop: a flushed throw route is back within seconds of the netlink event; SIGTERM stops it', async () => {
+    L = fakeLab('watchd', 'watch:\n  heartbeat: 3600\n');
+    const l = L;
+    const d = spawn('ip', ['netns', 'exec', l.ns, process.execPath, BUNDLE, 'watch'], {
+      env: l.env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let log = '';
+    d.stderr.on('data', (b: Buffer) => (log += b.toString()));
+    const until = async (cond: () => boolean, ms: number) => {
+      for (const end = Date.now() + ms; Date.now() < end;) {
+        if (cond()) return true;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      return cond();
+    };
+    try {
+      expect(await until(() => log.includes('"msg":"watch: started"'), 10_000)).toBe(true);
+      expect(await until(() => existsSync(`${l.state}/watch-baseline.json`), 10_000)).toBe(true);
+      const t = Date.now();
+      l.sh(`ip route del ${THROW} table 52`);
+      expect(await until(() => l.throwRoutes() === THROW, 15_000)).toBe(true);
+      const took = Date.now() - t;
+      expect(log).toMatch(/"signature":"table52-lost"/);
+      // One incident, one restore: no second action once it is verified.
+      expect(await until(() => log.includes('watch: acted on table52-lost'), 15_000)).toBe(true);
+      const verified = Date.now() - t;
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(log.match(/watch: acted on table52-lost/g)).toHaveLength(1);
+      console.log(`watch daemon: throw route back ${took} ms after it was deleted, restore ended ${verified} ms after`);
+      expect(log).toMatch(/"state":"verified","msg":"watch: acted on table52-lost"/);
+    } catch (err) {
+      console.log(log.slice(-3000));
+      throw err;
+    } finally {
+      d.kill('SIGTERM');
+    }
+    const code = await new Promise<number | null>((r) => d.on('exit', r));
+    expect(code).toBe(0);
+  }, 60_000);
 });

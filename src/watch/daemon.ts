@@ -1,0 +1,80 @@
+// `apt-netguard watch`: the long-running loop. Netlink events from one `ip -o monitor` child and a
+// slow heartbeat (for a stuck backend, which makes no event) each lead to one watchOnce, never two
+// at a time; a burst of events gives one look once it has been quiet for `debounceMs`.
+import type { AppContext } from '../context.js';
+import { messageOf } from '../errors.js';
+import { WATCH_MONITOR } from '../probes/monitor.js';
+import { watchOnce, type WatchReport } from './run.js';
+
+export interface DaemonOptions {
+  heartbeatMs: number;
+  debounceMs: number;
+  // Resolves when the service is told to stop (SIGTERM).
+  stopped: Promise<void>;
+  // For tests: what one look is.
+  look?: (ctx: AppContext) => Promise<WatchReport>;
+}
+
+// The monitor child may die (ip killed, netlink buffer overrun): restarted, but not in a loop.
+const MAX_MONITOR_RESTARTS = 5;
+
+export async function runDaemon(ctx: AppContext, o: DaemonOptions): Promise<number> {
+  const look = o.look ?? watchOnce;
+  if (!ctx.stream) throw new Error('no line stream in this context');
+  const busy: { look: Promise<void> | null } = { look: null };
+  let again = false;
+  let timer: NodeJS.Timeout | null = null;
+  let stop = false;
+  const check = (why: string) => {
+    if (stop) return;
+    if (busy.look) return void (again = true);
+    busy.look = (async () => {
+      try {
+        const r = await look(ctx);
+        if (r.detected.length) ctx.log.info({ why, detected: r.detected.map((d) => d.signature) }, 'watch: looked');
+      } catch (err) {
+        ctx.log.error({ why, err: messageOf(err) }, 'watch: a look failed');
+      }
+    })().finally(() => {
+      busy.look = null;
+      if (!again) return;
+      again = false;
+      check('events during the last look');
+    });
+  };
+  const onEvent = () => {
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(() => check('netlink events'), o.debounceMs);
+  };
+  let restarts = 0;
+  let monitor = ctx.stream(WATCH_MONITOR, onEvent);
+  if (!monitor) throw new Error(`${WATCH_MONITOR[0]} not found: the watch cannot see netlink events`);
+  const heartbeat = setInterval(() => check('heartbeat'), o.heartbeatMs);
+  ctx.log.info({ heartbeatMs: o.heartbeatMs }, 'watch: started');
+  check('start');
+  let failed = false;
+  // Keeps the monitor running until stopped; a monitor that keeps dying ends the service (systemd restarts it).
+  const supervise = (async () => {
+    while (!stop && monitor) {
+      const code = await monitor.ended;
+      if (stop) break;
+      if (++restarts > MAX_MONITOR_RESTARTS) {
+        ctx.log.error({ code, restarts }, 'watch: ip monitor keeps exiting; giving up');
+        failed = true;
+        break;
+      }
+      ctx.log.warn({ code, restarts }, 'watch: ip monitor exited; restarting it');
+      await ctx.sleep(1_000);
+      monitor = ctx.stream!(WATCH_MONITOR, onEvent);
+      check('monitor restarted');
+    }
+  })();
+  await Promise.race([o.stopped, supervise]);
+  stop = true;
+  clearInterval(heartbeat);
+  if (timer) clearTimeout(timer);
+  await monitor?.stop();
+  await busy.look;
+  ctx.log.info({}, 'watch: stopped');
+  return failed ? 1 : 0;
+}
