@@ -61,8 +61,10 @@ export const scenarios = [
         'the old policy-rc.d was not asked',
       );
       check(
-        c.sh('systemctl', 'is-enabled', 'apt-netguard-restart-pending.timer').stdout.trim() === 'disabled',
-        'timer not disabled',
+        ['apt-netguard-restart-pending.timer', 'apt-netguard-watch.service'].every(
+          (u) => c.sh('systemctl', 'is-enabled', u).stdout.trim() === 'disabled',
+        ),
+        'timer or watch not installed disabled',
       );
       check(c.sh('apt-netguard', 'status').status === 0, 'status not 0 after install');
       const mode = c.out('stat', '-c', '%a %U:%G', '/etc/apt-netguard/config.yaml').trim();
