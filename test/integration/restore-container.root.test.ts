@@ -99,10 +99,12 @@ describe.skipIf(skip)('restore in a booted bookworm container [root, container]'
       '/etc/apt-netguard/config.yaml',
       'restore:\n  step-timeout: 3\nalerts:\n  webhook:\n    url: http://127.0.0.1:8199/hook?token=s3cret\n    headers: {Authorization: Bearer t0ken}\n',
     );
-    // Every start attempt is counted, then fails.
+    // Every start attempt is counted, then fails. Restart=no: what is counted is the postinst's and the
+    // guard's starts; systemd's own restarts of a failing unit (the stand-in's Restart=on-failure,
+    // as Debian ships tailscaled) would add up to its start limit.
     write(
       '/run/systemd/system/tailscaled.service.d/90-broken.conf',
-      "[Service]\nExecStartPre=\nExecStartPre=/bin/sh -c 'echo start >> /root/ts-starts; exit 1'\n",
+      "[Service]\nRestart=no\nExecStartPre=\nExecStartPre=/bin/sh -c 'echo start >> /root/ts-starts; exit 1'\n",
     );
     c.out('systemctl', 'daemon-reload');
     write(
