@@ -9,6 +9,7 @@ import { listClosed, loadClosed, loadCurrent, loadPending } from '../txn/store.j
 import { loadConfig } from '../config/load.js';
 import { loadPolicy } from '../policy/load.js';
 import { requireAccess, stateFor } from '../state.js';
+import { loadWatch, type WatchDoc } from '../watch/store.js';
 import { alive } from '../procid.js';
 import { COMMON, POLICY_FLAGS, parse, settingsOf } from './options.js';
 
@@ -39,6 +40,8 @@ export interface Also {
   stateDir?: string | null;
   // For a restore journaled as running: whether its process still runs (null: no owner recorded).
   restoreAlive?: boolean | null;
+  // The watch's incidents: a suspended signature needs the admin (or the state to come good).
+  watch?: WatchDoc['incidents'];
 }
 
 // A running restore whose process is gone was interrupted: its own record cannot say so.
@@ -71,6 +74,8 @@ export function troubled(
     why.push(`a restore is running (pid ${restore.owner?.pid})`);
   else if (restore && restore.state !== 'verified') why.push(`the last restore is ${restore.state}`);
   if (pending.length) why.push(`${pending.length} restarts owed`);
+  for (const [sig, st] of Object.entries(also.watch?.signatures ?? {}))
+    if (st.state === 'suspended') why.push(`watch: ${sig} suspended since ${st.since}: ${st.why}`);
   const answered = restore?.state === 'verified' && restore.startedAt >= (txn?.closedAt ?? txn?.openedAt ?? '');
   if (txn?.state === 'abandoned' && !answered) {
     const note = txn.notes
@@ -101,16 +106,32 @@ export async function statusCommand(args: string[]): Promise<number> {
   const pending = loadPending(state);
   const live = restoreState(restore);
   const conf = loadConfig(s.configPath);
+  const watch = loadWatch(state);
   const why = troubled(txn, restore, pending, {
+    watch: watch.incidents,
     policy: loadPolicy(s.policyDirs).errors,
     config: [...conf.errors, ...conf.warnings],
     restoreAlive: live.alive,
     stateDir: unwritable,
   });
-  const doc = { ok: !why.length, problems: why, transaction: txn, open: !!current, restore, pending };
+  const doc = { ok: !why.length, problems: why, transaction: txn, open: !!current, restore, pending, watch };
   if (v.json) out(`${JSON.stringify({ ...doc, restoreState: live.state || null })}\n`);
-  else out(formatStatus(txn, Boolean(current), restore, live.state, pending, why));
+  else out(formatStatus(txn, Boolean(current), restore, live.state, pending, why) + formatWatch(watch));
   return why.length ? EXIT.findings : EXIT.ok;
+}
+
+// The watch's baseline and open incidents; nothing when it never looked.
+function formatWatch(w: WatchDoc): string {
+  if (!w.baselineAt) return '';
+  const open = Object.entries(w.incidents.signatures).filter(([, st]) => st.state !== 'ok');
+  const lines = [
+    `watch: baseline ${w.baselineAt} (${w.baselineWhy ?? '?'}), ${w.incidents.actions.length} actions in the last hour`,
+  ];
+  for (const [sig, st] of open) {
+    if (st.state === 'open') lines.push(`  ${sig}: incident open since ${st.since}`);
+    if (st.state === 'suspended') lines.push(`  ${sig}: suspended since ${st.since}: ${st.why}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 function formatStatus(

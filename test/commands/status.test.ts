@@ -78,6 +78,29 @@ describe('status: what needs an admin', () => {
         'policy: /etc/apt-netguard/policies.d/50-x.yaml:3:14: version: bad; the shipped defaults apply until it is fixed',
       ],
     ],
+    [
+      'a watch signature suspended after a failed restore; an open incident is not trouble',
+      [
+        null,
+        null,
+        [],
+        {
+          watch: {
+            actions: [],
+            signatures: {
+              'backend-stuck': {
+                state: 'suspended',
+                since: '2026-12-02T10:00:00.000Z',
+                why: 'the last attempt failed',
+                cause: 'failed',
+              },
+              'stale-iif': { state: 'open', since: '2026-12-02T10:00:00.000Z', acted: true },
+            },
+          },
+        },
+      ],
+      ['watch: backend-stuck suspended since 2026-12-02T10:00:00.000Z: the last attempt failed'],
+    ],
   ])('%s', (_, args, want) => expect(troubled(...args)).toEqual(want));
 });
 

@@ -48,6 +48,9 @@ describe.skipIf(skip !== null)('watch --once in a namespace [root]', () => {
     expect(L.sh('nft -j list ruleset')).not.toMatch(/"right": ?"\d+"/);
     const s = JSON.parse(L.cli('status', '--json').stdout) as { restore: { trigger: { kind: string } } };
     expect(s.restore.trigger.kind).toBe('watch');
+    expect(L.cli('status').stdout).toMatch(
+      /^watch: baseline \S+ \(a verified restore\), \d+ actions in the last hour$/m,
+    );
   });
 
   it('report mode: detects and alerts, touches nothing', () => {
