@@ -9,6 +9,7 @@ import { hasRunningRestore, latest } from '../restore/records.js';
 import type { RestoreRecord } from '../restore/model.js';
 import { restore } from '../restore/run.js';
 import type { Snapshot } from '../snapshot/model.js';
+import { loadStored } from '../snapshot/store.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { TAILSCALED, TS_IF, isTailscaleAddr, unitsToProbe } from '../tailscale.js';
 import { listClosed, loadClosed, loadCurrent } from '../txn/store.js';
@@ -24,6 +25,19 @@ export interface WatchReport {
   restores: { signature: Signature; state: RestoreRecord['state'] | 'nothing to do' }[];
 }
 
+const tsOf = (s: Snapshot) => (s.probes.tailscale.status === 'ok' ? s.probes.tailscale.data : null);
+const prefsOf = (s: Snapshot) => {
+  const p = tsOf(s)?.prefs;
+  return p ? JSON.stringify([p.exitNodeID, p.exitNodeAllowLANAccess, [...p.advertiseRoutes].sort()]) : null;
+};
+// tailscale's prefs differ on purpose (both known, and not equal).
+const prefsChanged = (base: Snapshot, live: Snapshot) =>
+  prefsOf(base) !== null && prefsOf(live) !== null && prefsOf(base) !== prefsOf(live);
+// tailscale0 holds a Tailscale address.
+const tsAddressIn = (s: Snapshot) =>
+  s.probes.links.status === 'ok' &&
+  s.probes.links.data.links.some((l) => l.ifname === TS_IF && l.addresses.some((a) => isTailscaleAddr(a.local)));
+
 // Pure: the facts classify needs, from the baseline and the state now.
 export function factsOf(
   base: Snapshot,
@@ -32,23 +46,16 @@ export function factsOf(
   now: Date,
   reconnectAfterMs: number,
 ): WatchFacts {
-  const ts = (s: Snapshot) => (s.probes.tailscale.status === 'ok' ? s.probes.tailscale.data : null);
-  const prefs = (s: Snapshot) => {
-    const p = ts(s)?.prefs;
-    return p ? JSON.stringify([p.exitNodeID, p.exitNodeAllowLANAccess, [...p.advertiseRoutes].sort()]) : null;
-  };
-  const links = live.probes.links.status === 'ok' ? live.probes.links.data.links : [];
-  const tsAddress = links.some((l) => l.ifname === TS_IF && l.addresses.some((a) => isTailscaleAddr(a.local)));
   const units = live.probes.systemd.status === 'ok' ? live.probes.systemd.data.units : [];
   const main4 = live.probes.routes.status === 'ok' ? (live.probes.routes.data.routes[groupOf(4, 'main')] ?? []) : [];
   const since = doc.notRunningSince ? Date.parse(doc.notRunningSince) : null;
   return {
     findings: diff(base, live),
-    prefsChanged: prefs(base) !== null && prefs(live) !== null && prefs(base) !== prefs(live),
+    prefsChanged: prefsChanged(base, live),
     tailscaledActive: units.some((u) => u.id === TAILSCALED && u.activeState === 'active'),
-    backend: ts(live)?.backendState ?? null,
-    baselineBackend: ts(base)?.backendState ?? null,
-    tsAddress,
+    backend: tsOf(live)?.backendState ?? null,
+    baselineBackend: tsOf(base)?.backendState ?? null,
+    tsAddress: tsAddressIn(live),
     defaultRoute: main4.some((l) => l.split(' ')[1] === 'default'),
     notRunningForMs: since === null ? null : now.getTime() - since,
     reconnectAfterMs,
@@ -58,9 +65,7 @@ export function factsOf(
 // Good enough to become the baseline: tailscale0 with its Tailscale address, and tailscaled Running
 // where the tailscale CLI can say so (a host without it is judged by the link alone).
 const good = (s: Snapshot) =>
-  (s.probes.tailscale.status !== 'ok' || s.probes.tailscale.data.backendState === 'Running') &&
-  s.probes.links.status === 'ok' &&
-  s.probes.links.data.links.some((l) => l.ifname === TS_IF && l.addresses.some((a) => isTailscaleAddr(a.local)));
+  (s.probes.tailscale.status !== 'ok' || s.probes.tailscale.data.backendState === 'Running') && tsAddressIn(s);
 
 export async function watchOnce(ctx: AppContext): Promise<WatchReport> {
   const cfg = ctx.config.watch;
@@ -79,7 +84,7 @@ export async function watchOnce(ctx: AppContext): Promise<WatchReport> {
   const base = loadBaseline(ctx.state);
   const live = await takeSnapshot(ctx.run, { ...ctx.probe, units: unitsToProbe(policy, base ?? undefined) }, null, now);
   const fresh = !base ? 'first look' : newerGood(ctx.state, doc.baselineAt);
-  if (!base || fresh || (factsOf(base, live, doc, now, cfg.reconnectAfterMs).prefsChanged && good(live))) {
+  if (!base || fresh || (prefsChanged(base, live) && good(live))) {
     // No baseline yet, a newer verified state (the hooks' restore), or tailscale told to do
     // something else on purpose: the state now becomes the baseline, if it is good.
     const why = fresh ?? "tailscale's prefs changed";
@@ -121,10 +126,12 @@ export async function watchOnce(ctx: AppContext): Promise<WatchReport> {
     const o = outcome(doc.incidents, sig, state === 'verified' ? 'verified' : 'failed', ctx.now());
     doc.incidents = o.next;
     if (o.alert) ctx.log.error({ signature: sig }, `watch: ${o.alert}`);
-    if (state === 'verified') {
-      const after = await takeSnapshot(ctx.run, { ...ctx.probe, units: unitsToProbe(policy, base) }, null, ctx.now());
-      if (good(after)) doc = saveBaseline(ctx.state, doc, after, 'a verified restore', ctx.now());
-    }
+    // The restore's own final snapshot is the verified state: no second probe round for it.
+    const after =
+      state === 'verified' && rec?.verification?.snapshot
+        ? verifiedSnapshot(ctx.state, rec.verification.snapshot)
+        : null;
+    if (after && good(after)) doc = saveBaseline(ctx.state, doc, after, 'a verified restore', ctx.now());
     saveWatch(ctx.state, doc);
   }
   return report;
@@ -142,6 +149,14 @@ function newerGood(state: string, since: string | null): string | null {
   if (txn?.state === 'closed' && txn.closedAt && Date.parse(txn.closedAt) > t && !txn.findings.some((f) => f.lost))
     return `transaction ${txn.id} closed with nothing lost`;
   return null;
+}
+
+function verifiedSnapshot(state: string, id: string): Snapshot | null {
+  try {
+    return loadStored(state, id);
+  } catch {
+    return null;
+  }
 }
 
 const isOpen = (s: string | undefined) => s === 'open' || s === 'armed' || s === 'disarmed';
