@@ -23,6 +23,7 @@
 //   armed/<unit>                the unit's mode while armed: guarded, defer or veto
 //   requests                    lines the gates append: `<unix s> <who> <unit> <action> <mode>`
 //   apt                         `<pid> <start>` of the apt that armed: the gate holds only while it lives
+//   watch                       the running watch service: its process and its last heartbeat (status reads it)
 // /run/systemd/system/<unit>.d/50-apt-netguard.conf   RefuseManualStop=yes while dpkg runs
 //                               (APT_NETGUARD_SYSTEMD_RUN_DIR moves it, for tests with a fake systemctl)
 // /var/cache/apt-netguard/      V8 code caches, owned by the bundle's boot code (src/boot/)
@@ -67,6 +68,7 @@ export const runPaths = (run: string) => ({
   armed: join(run, 'armed'),
   requests: join(run, 'requests'),
   apt: join(run, 'apt'),
+  watch: join(run, 'watch'),
 });
 
 // The run dir (the gates) and systemd's runtime unit dir (the drop-ins).

@@ -112,6 +112,7 @@ describe('architecture', () => {
     'tailscale.ts',
     'watch/classify.ts',
     'watch/incidents.ts',
+    'watch/facts.ts',
   ])('%s is pure', (f) => {
     const io = importsOf(f).filter((s) => /^node:(fs|child_process|os|net|http|https)$|exec\.js$|state\.js$/.test(s));
     expect(io).toEqual([]);

@@ -9,7 +9,7 @@ import { listClosed, loadClosed, loadCurrent, loadPending } from '../txn/store.j
 import { loadConfig } from '../config/load.js';
 import { loadPolicy } from '../policy/load.js';
 import { requireAccess, stateFor } from '../state.js';
-import { loadWatch, type WatchDoc } from '../watch/store.js';
+import { liveness, loadAlive, loadWatch, type WatchDoc } from '../watch/store.js';
 import { alive } from '../procid.js';
 import { COMMON, POLICY_FLAGS, parse, settingsOf } from './options.js';
 
@@ -107,6 +107,7 @@ export async function statusCommand(args: string[]): Promise<number> {
   const live = restoreState(restore);
   const conf = loadConfig(s.configPath);
   const watch = loadWatch(state);
+  const service = liveness(loadAlive(s.dirs.run), new Date(), (h) => alive(h));
   const why = troubled(txn, restore, pending, {
     watch: watch.incidents,
     policy: loadPolicy(s.policyDirs).errors,
@@ -114,19 +115,29 @@ export async function statusCommand(args: string[]): Promise<number> {
     restoreAlive: live.alive,
     stateDir: unwritable,
   });
-  const doc = { ok: !why.length, problems: why, transaction: txn, open: !!current, restore, pending, watch };
+  if (service.problem) why.push(service.problem);
+  const doc = {
+    ok: !why.length,
+    problems: why,
+    transaction: txn,
+    open: !!current,
+    restore,
+    pending,
+    watch: { ...watch, service: { running: service.running, says: service.line } },
+  };
   if (v.json) out(`${JSON.stringify({ ...doc, restoreState: live.state || null })}\n`);
-  else out(formatStatus(txn, Boolean(current), restore, live.state, pending, why) + formatWatch(watch));
+  else out(formatStatus(txn, Boolean(current), restore, live.state, pending, why) + formatWatch(watch, service.line));
   return why.length ? EXIT.findings : EXIT.ok;
 }
 
-// The watch's baseline and open incidents; nothing when it never looked.
-function formatWatch(w: WatchDoc): string {
-  if (!w.baselineAt) return '';
+// Whether the watch service runs, its baseline and open incidents.
+function formatWatch(w: WatchDoc, service: string): string {
+  const lines = [service];
+  if (!w.baselineAt) return `${lines.join('\n')}\n`;
   const open = Object.entries(w.incidents.signatures).filter(([, st]) => st.state !== 'ok');
-  const lines = [
+  lines.push(
     `watch: baseline ${w.baselineAt} (${w.baselineWhy ?? '?'}), ${w.incidents.actions.length} actions in the last hour`,
-  ];
+  );
   for (const [sig, st] of open) {
     if (st.state === 'open') lines.push(`  ${sig}: incident open since ${st.since}`);
     if (st.state === 'suspended') lines.push(`  ${sig}: suspended since ${st.since}: ${st.why}`);

@@ -1,5 +1,5 @@
 // `apt-netguard watch --once` and `apt-netguard accept`: the watch's look-and-act, and the admin's
-// "this state is right" (issue 16; the systemd unit is still to come).
+// "this state is right" (issue 16; apt-netguard-watch.service runs the loop).
 import { out } from '../stdout.js';
 import { EXIT, UsageError } from '../errors.js';
 import { journaled } from './restore.js';
@@ -21,8 +21,9 @@ signature waits. A failed restore suspends its signature until the state is good
 With no baseline yet, the state now becomes it if tailscaled is Running; so does the state after
 a verified restore, and after tailscale's prefs change on purpose.
 Without --once it runs until stopped: netlink events (one 'ip -o monitor' child) and a
-heartbeat (watch.heartbeat, 60 s) each lead to one look, never two at a time. The systemd unit
-that runs it (apt-netguard-watch.service) is not shipped yet.
+heartbeat (watch.heartbeat, 60 s) lead to looks, never two at a time; a heartbeat with tailscale
+Running and nothing open only asks tailscale. apt-netguard-watch.service runs it, enabled on
+install; watch.mode: report or off in /etc/apt-netguard/config.yaml tames it.
 
 Options:
   --once              look once, act per watch.mode, exit (without it: run until stopped)

@@ -133,7 +133,13 @@ async function run(ctx: AppContext, rec: RestoreRecord, baseline: Snapshot, poli
       sleep: ctx.sleep,
       save: (x) => saveRunning(ctx.state, x),
     },
-    { settleTimeoutMs: r.settleTimeoutMs, quietMs: r.quietMs, stepTimeoutMs: r.stepTimeoutMs, retries: r.retries },
+    {
+      settleTimeoutMs: r.settleTimeoutMs,
+      quietMs: r.quietMs,
+      stepTimeoutMs: r.stepTimeoutMs,
+      // The watch's contract is one attempt per incident: a retried step would be a second restart.
+      retries: rec.trigger.kind === 'watch' ? 0 : r.retries,
+    },
   );
   const final = await takeSnapshot(
     ctx.run,

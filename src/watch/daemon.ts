@@ -4,15 +4,18 @@
 import type { AppContext } from '../context.js';
 import { messageOf } from '../errors.js';
 import { WATCH_MONITOR } from '../probes/monitor.js';
-import { watchOnce, type WatchReport } from './run.js';
+import { self } from '../procid.js';
+import { quietBeat, watchOnce, type WatchReport } from './run.js';
+import { clearAlive, markAlive } from './store.js';
 
 export interface DaemonOptions {
   heartbeatMs: number;
   debounceMs: number;
   // Resolves when the service is told to stop (SIGTERM).
   stopped: Promise<void>;
-  // For tests: what one look is.
+  // For tests: what one look is, and the heartbeat's cheap question before it.
   look?: (ctx: AppContext) => Promise<WatchReport>;
+  quiet?: (ctx: AppContext) => Promise<boolean>;
 }
 
 // The monitor child may die (ip killed, netlink buffer overrun): restarted, but not in a loop.
@@ -20,6 +23,7 @@ const MAX_MONITOR_RESTARTS = 5;
 
 export async function runDaemon(ctx: AppContext, o: DaemonOptions): Promise<number> {
   const look = o.look ?? watchOnce;
+  const quiet = o.quiet ?? quietBeat;
   if (!ctx.stream) throw new Error('no line stream in this context');
   const busy: { look: Promise<void> | null } = { look: null };
   let again = false;
@@ -49,7 +53,26 @@ export async function runDaemon(ctx: AppContext, o: DaemonOptions): Promise<numb
   let restarts = 0;
   let monitor = ctx.stream(WATCH_MONITOR, onEvent);
   if (!monitor) throw new Error(`${WATCH_MONITOR[0]} not found: the watch cannot see netlink events`);
-  const heartbeat = setInterval(() => check('heartbeat'), o.heartbeatMs);
+  const alive = { holder: self(), startedAt: ctx.now().toISOString(), heartbeatMs: o.heartbeatMs };
+  const mark = () => {
+    try {
+      markAlive(ctx.dirs.run, { ...alive, beatAt: ctx.now().toISOString() });
+    } catch (err) {
+      ctx.log.warn({ err: messageOf(err) }, 'watch: cannot write its mark in the run dir; status will not see it');
+    }
+  };
+  // A heartbeat with tailscale Running, its address there and no incident open needs no full look:
+  // two tailscale calls instead of a whole snapshot, for the service's idle cost.
+  const beat = () => {
+    mark();
+    if (stop || busy.look) return;
+    quiet(ctx).then(
+      (ok) => ok || check('heartbeat'),
+      () => check('heartbeat'),
+    );
+  };
+  mark();
+  const heartbeat = setInterval(beat, o.heartbeatMs);
   ctx.log.info({ heartbeatMs: o.heartbeatMs }, 'watch: started');
   check('start');
   let failed = false;
@@ -75,6 +98,7 @@ export async function runDaemon(ctx: AppContext, o: DaemonOptions): Promise<numb
   if (timer) clearTimeout(timer);
   await monitor?.stop();
   await busy.look;
+  clearAlive(ctx.dirs.run);
   ctx.log.info({}, 'watch: stopped');
   return failed ? 1 : 0;
 }

@@ -1,21 +1,20 @@
 // `apt-netguard watch --once`: one look at the network against the last state verified good, and,
 // per watch.mode, one restore per incident through the same engine as the post-invoke (restore/run).
 import type { AppContext } from '../context.js';
-import { diff } from '../diff/index.js';
 import { loadPolicy } from '../policy/load.js';
-import { groupOf } from '../probes/routes.js';
+import { read as readTailscale } from '../probes/tailscale.js';
 import { sendWatch, alertLines } from '../restore/alert.js';
-import { hasRunningRestore, latest } from '../restore/records.js';
+import { hasRunningRestore } from '../restore/records.js';
 import type { RestoreRecord } from '../restore/model.js';
 import { restore } from '../restore/run.js';
-import type { Snapshot } from '../snapshot/model.js';
-import { loadStored } from '../snapshot/store.js';
 import { takeSnapshot } from '../snapshot/take.js';
-import { TAILSCALED, TS_IF, isTailscaleAddr, unitsToProbe } from '../tailscale.js';
-import { listClosed, loadClosed, loadCurrent } from '../txn/store.js';
-import { classify, type Detection, type Signature, type WatchFacts } from './classify.js';
-import { outcome, step, type Verdict } from './incidents.js';
-import { baselinePath, loadBaseline, loadWatch, saveBaseline, saveWatch, type WatchDoc } from './store.js';
+import { TAILSCALED, unitsToProbe } from '../tailscale.js';
+import { loadCurrent } from '../txn/store.js';
+import { classify, type Detection, type Signature } from './classify.js';
+import { factsOf, good, prefsChanged } from './facts.js';
+import { lift, outcome, step, type Verdict } from './incidents.js';
+import { isOpen, liftedBy, newerGood, verifiedSnapshot } from './records.js';
+import { baselinePath, loadBaseline, loadWatch, saveBaseline, saveWatch } from './store.js';
 
 export interface WatchReport {
   mode: string;
@@ -25,47 +24,14 @@ export interface WatchReport {
   restores: { signature: Signature; state: RestoreRecord['state'] | 'nothing to do' }[];
 }
 
-const tsOf = (s: Snapshot) => (s.probes.tailscale.status === 'ok' ? s.probes.tailscale.data : null);
-const prefsOf = (s: Snapshot) => {
-  const p = tsOf(s)?.prefs;
-  return p ? JSON.stringify([p.exitNodeID, p.exitNodeAllowLANAccess, [...p.advertiseRoutes].sort()]) : null;
-};
-// tailscale's prefs differ on purpose (both known, and not equal).
-const prefsChanged = (base: Snapshot, live: Snapshot) =>
-  prefsOf(base) !== null && prefsOf(live) !== null && prefsOf(base) !== prefsOf(live);
-// tailscale0 holds a Tailscale address.
-const tsAddressIn = (s: Snapshot) =>
-  s.probes.links.status === 'ok' &&
-  s.probes.links.data.links.some((l) => l.ifname === TS_IF && l.addresses.some((a) => isTailscaleAddr(a.local)));
-
-// Pure: the facts classify needs, from the baseline and the state now.
-export function factsOf(
-  base: Snapshot,
-  live: Snapshot,
-  doc: WatchDoc,
-  now: Date,
-  reconnectAfterMs: number,
-): WatchFacts {
-  const units = live.probes.systemd.status === 'ok' ? live.probes.systemd.data.units : [];
-  const main4 = live.probes.routes.status === 'ok' ? (live.probes.routes.data.routes[groupOf(4, 'main')] ?? []) : [];
-  const since = doc.notRunningSince ? Date.parse(doc.notRunningSince) : null;
-  return {
-    findings: diff(base, live),
-    prefsChanged: prefsChanged(base, live),
-    tailscaledActive: units.some((u) => u.id === TAILSCALED && u.activeState === 'active'),
-    backend: tsOf(live)?.backendState ?? null,
-    baselineBackend: tsOf(base)?.backendState ?? null,
-    tsAddress: tsAddressIn(live),
-    defaultRoute: main4.some((l) => l.split(' ')[1] === 'default'),
-    notRunningForMs: since === null ? null : now.getTime() - since,
-    reconnectAfterMs,
-  };
+// The heartbeat's cheap question: nothing open, nothing counting, and tailscale Running with an
+// address. Yes means no full look is needed; a host without the tailscale CLI always gets one.
+export async function quietBeat(ctx: AppContext): Promise<boolean> {
+  const doc = loadWatch(ctx.state);
+  if (doc.notRunningSince || Object.values(doc.incidents.signatures).some((s) => s.state !== 'ok')) return false;
+  const ts = await readTailscale(ctx.run, { ...ctx.probe, units: [] });
+  return ts.status === 'ok' && ts.data.backendState === 'Running' && ts.data.selfIPs.length > 0;
 }
-
-// Good enough to become the baseline: tailscale0 with its Tailscale address, and tailscaled Running
-// where the tailscale CLI can say so (a host without it is judged by the link alone).
-const good = (s: Snapshot) =>
-  (s.probes.tailscale.status !== 'ok' || s.probes.tailscale.data.backendState === 'Running') && tsAddressIn(s);
 
 export async function watchOnce(ctx: AppContext): Promise<WatchReport> {
   const cfg = ctx.config.watch;
@@ -94,6 +60,11 @@ export async function watchOnce(ctx: AppContext): Promise<WatchReport> {
   }
   report.baseline = `${doc.baselineAt ?? '?'} (${doc.baselineWhy ?? '?'})`;
   doc.notRunningSince = good(live) ? null : (doc.notRunningSince ?? now.toISOString());
+  const lifted = liftedBy(ctx.state, doc);
+  if (lifted) {
+    doc.incidents = lift(doc.incidents);
+    ctx.log.info({ restore: lifted }, "watch: suspensions lifted by the admin's restore");
+  }
   const facts = factsOf(base, live, doc, now, cfg.reconnectAfterMs);
   report.detected = classify(facts);
   const v = step(doc.incidents, report.detected, { now, mode: cfg.mode, standAside, maxPerHour: cfg.maxPerHour });
@@ -123,6 +94,11 @@ export async function watchOnce(ctx: AppContext): Promise<WatchReport> {
     const state = rec?.state ?? 'nothing to do';
     report.restores.push({ signature: sig, state });
     ctx.log.info({ signature: sig, restore: rec?.id, state }, `watch: acted on ${sig}`);
+    // A stuck backend alerts either way; a failed restore has already sent the engine's alert.
+    if (sig === 'backend-stuck' && state === 'verified') {
+      const line = `${sig}: tailscaled was not Running; restarted once, now Running (restore ${rec?.id}, verified)`;
+      ctx.log.warn({ signature: sig, alerts: alertLines(await sendWatch(line, ctx.config.alerts, ctx.run)) }, line);
+    }
     const o = outcome(doc.incidents, sig, state === 'verified' ? 'verified' : 'failed', ctx.now());
     doc.incidents = o.next;
     if (o.alert) ctx.log.error({ signature: sig }, `watch: ${o.alert}`);
@@ -136,30 +112,6 @@ export async function watchOnce(ctx: AppContext): Promise<WatchReport> {
   }
   return report;
 }
-
-// A restore verified, or a transaction closed with nothing lost, since the baseline was taken: the
-// hooks own apt's window, and what they left verified is the state to guard from then on.
-function newerGood(state: string, since: string | null): string | null {
-  const t = since ? Date.parse(since) : 0;
-  const rec = latest(state);
-  if (rec?.state === 'verified' && rec.endedAt && Date.parse(rec.endedAt) > t && rec.trigger.kind !== 'watch')
-    return `a verified restore (${rec.trigger.kind} ${rec.trigger.id})`;
-  const id = listClosed(state).at(-1);
-  const txn = id ? loadClosed(state, id) : null;
-  if (txn?.state === 'closed' && txn.closedAt && Date.parse(txn.closedAt) > t && !txn.findings.some((f) => f.lost))
-    return `transaction ${txn.id} closed with nothing lost`;
-  return null;
-}
-
-function verifiedSnapshot(state: string, id: string): Snapshot | null {
-  try {
-    return loadStored(state, id);
-  } catch {
-    return null;
-  }
-}
-
-const isOpen = (s: string | undefined) => s === 'open' || s === 'armed' || s === 'disarmed';
 
 // `apt-netguard accept`: the state now becomes the baseline, whatever it is.
 export async function accept(ctx: AppContext): Promise<string> {

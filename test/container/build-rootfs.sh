@@ -38,7 +38,8 @@ install -m 644 "$HERE/lab/lab-veth.service" "$HERE/lab/tailscaled.service" "$HER
 install -d "$DIR/etc/systemd/network" "$DIR/usr/local/lib/fake-tailscale" "$DIR/etc/systemd/system/systemd-udev-trigger.service.d"
 install -m 644 "$HERE"/lab/*.network "$DIR/etc/systemd/network/"
 install -m 644 "$HERE/lab/udev-trigger-net.conf" "$DIR/etc/systemd/system/systemd-udev-trigger.service.d/net-only.conf"
-install -m 755 "$HERE/lab/ts-up" "$HERE/lab/ts-down" "$HERE/lab/tailnet-ping" "$DIR/usr/local/lib/fake-tailscale/"
+install -m 755 "$HERE/lab/ts-up" "$HERE/lab/ts-down" "$HERE/lab/ts-netmon" "$HERE/lab/tailnet-ping" "$DIR/usr/local/lib/fake-tailscale/"
+install -m 755 "$HERE/lab/tailscale" "$DIR/usr/bin/tailscale"
 # The stand-in's main process is a copy of sleep: replacing that file makes needrestart flag it.
 cp "$DIR/bin/sleep" "$DIR/usr/local/lib/fake-tailscale/tailscaled"
 install -m 644 "$HERE/lab/nftables.conf" "$DIR/etc/nftables.conf"

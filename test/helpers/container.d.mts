@@ -13,6 +13,8 @@ export interface Booted {
   // Runs argv inside and returns stdout; throws on non-zero.
   out: (...argv: string[]) => string;
   stop: () => void;
+  // Shuts down and boots the same tree again.
+  reboot: () => void;
 }
 export function boot(tag: string, deb?: string | null, prepare?: (root: string) => void, suite?: Suite): Booted;
 export const DEB: string;

@@ -46,7 +46,13 @@ export function boot(tag, deb, prepare, suite = 'bookworm') {
     spawnSync('bash', [join(C, 'boot.sh'), 'stop', name], { stdio: 'ignore' });
     rmSync(root, { recursive: true, force: true });
   };
-  return { name, root, suite, sh, out, stop };
+  // An orderly shutdown (nspawn passes SIGTERM on as a poweroff) and a boot of the same tree: state
+  // on disk survives, /run does not, as on a reboot.
+  const reboot = () => {
+    spawnSync('bash', [join(C, 'boot.sh'), 'stop', name], { stdio: 'ignore' });
+    execFileSync('bash', [join(C, 'boot.sh'), 'start', root, name], { stdio: ['ignore', 'ignore', 'inherit'] });
+  };
+  return { name, root, suite, sh, out, stop, reboot };
 }
 
 // The package `npm run deb` builds (scripts/deb.sh), for the version in package.json.

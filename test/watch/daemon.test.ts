@@ -1,10 +1,15 @@
 // The watch loop with a fake netlink stream and a fake look: a burst of events is one look, looks
-// never overlap, the heartbeat looks too, and a monitor that keeps dying ends the service.
+// never overlap, the heartbeat looks unless tailscale is quietly Running, the service's mark in
+// the run dir lives as long as it does, and a monitor that keeps dying ends the service.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context.js';
 import type { LineStream } from '../../src/exec.js';
 import { runDaemon } from '../../src/watch/daemon.js';
 import type { WatchReport } from '../../src/watch/run.js';
+import { loadAlive } from '../../src/watch/store.js';
+import { scratch } from '../helpers/scratch.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
 const report: WatchReport = {
@@ -27,7 +32,14 @@ function world(opts: { dies?: boolean } = {}) {
     if (opts.dies) setTimeout(() => end(1), 5);
     return { ended, stop: async () => end(null) };
   };
-  const ctx = { log: quiet, stream, sleep: () => tick(1) } as unknown as AppContext;
+  const run = scratch('ng-watch-run-');
+  const ctx = {
+    log: quiet,
+    stream,
+    sleep: () => tick(1),
+    now: () => new Date(),
+    dirs: { run },
+  } as unknown as AppContext;
   let looks = 0;
   let inFlight = 0;
   let overlap = false;
@@ -38,7 +50,7 @@ function world(opts: { dies?: boolean } = {}) {
     inFlight--;
     return report;
   };
-  return { ctx, emit, look, counts: () => ({ looks, overlap, streams }) };
+  return { ctx, emit, look, run, counts: () => ({ looks, overlap, streams }) };
 }
 
 describe('runDaemon', () => {
@@ -48,23 +60,44 @@ describe('runDaemon', () => {
     const stopped = new Promise<void>((r) => (stop = r));
     const done = runDaemon(w.ctx, { heartbeatMs: 60_000, debounceMs: 20, stopped, look: w.look });
     await tick(50); // the start look
+    expect(loadAlive(w.run)?.holder.pid).toBe(process.pid);
     for (let i = 0; i < 10; i++) w.emit[0]!(`event ${i}`);
     await tick(120);
     stop();
     expect(await done).toBe(0);
     expect(w.counts()).toEqual({ looks: 2, overlap: false, streams: 1 });
+    expect(existsSync(join(w.run, 'watch'))).toBe(false);
   });
 
-  it('the heartbeat looks without events', async () => {
+  it('the heartbeat looks without events when tailscale is not quietly Running', async () => {
     const w = world();
     let stop = () => {};
     const stopped = new Promise<void>((r) => (stop = r));
-    const done = runDaemon(w.ctx, { heartbeatMs: 40, debounceMs: 20, stopped, look: w.look });
+    const done = runDaemon(w.ctx, { heartbeatMs: 40, debounceMs: 20, stopped, look: w.look, quiet: async () => false });
     await tick(230);
+    const beat = Date.parse(loadAlive(w.run)!.beatAt);
     stop();
     await done;
     expect(w.counts().looks).toBeGreaterThanOrEqual(4);
     expect(w.counts().overlap).toBe(false);
+    expect(Date.now() - beat).toBeLessThan(100);
+  });
+
+  it('a quiet heartbeat (tailscale Running, nothing open) makes no look; a failing question does', async () => {
+    for (const [quietBeat, min, max] of [
+      [async () => true, 1, 1],
+      [async () => Promise.reject(new Error('tailscale hung')), 4, 99],
+    ] as const) {
+      const w = world();
+      let stop = () => {};
+      const stopped = new Promise<void>((r) => (stop = r));
+      const done = runDaemon(w.ctx, { heartbeatMs: 40, debounceMs: 20, stopped, look: w.look, quiet: quietBeat });
+      await tick(230);
+      stop();
+      await done;
+      expect(w.counts().looks).toBeGreaterThanOrEqual(min);
+      expect(w.counts().looks).toBeLessThanOrEqual(max);
+    }
   });
 
   it('a monitor that keeps exiting: restarted 5 times, then the service ends with 1', async () => {

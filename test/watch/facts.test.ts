@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/watch/classify.js';
 import { emptyWatch } from '../../src/watch/incidents.js';
-import { factsOf } from '../../src/watch/run.js';
+import { factsOf } from '../../src/watch/facts.js';
 import type { WatchDoc } from '../../src/watch/store.js';
 import { snapshotFromLab } from '../helpers/snapshots.js';
 
