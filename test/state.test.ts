@@ -29,7 +29,13 @@ describe('layout', () => {
       watchBaseline: '/s/watch-baseline.json',
     }));
   it('the run dir the shell gate reads', () =>
-    expect(runPaths('/r')).toEqual({ open: '/r/open', armed: '/r/armed', requests: '/r/requests', apt: '/r/apt' }));
+    expect(runPaths('/r')).toEqual({
+      open: '/r/open',
+      armed: '/r/armed',
+      requests: '/r/requests',
+      apt: '/r/apt',
+      watch: '/r/watch',
+    }));
 });
 
 describe('locks', () => {

@@ -36,13 +36,17 @@ export function classify(x: WatchFacts): Detection[] {
     if (found.length) out.push({ signature, evidence: found.map(line) });
   };
   const running = x.backend === 'Running' && x.tsAddress;
+  // Signatures 1-3 wait for a tailscaled that is up (Running, or the CLI cannot say, and its address
+  // there): before that its routes are not there yet (boot, a restart) and a reload or restart now
+  // cannot verify. A tailscaled that stays down is signature 4's.
+  const up = (x.backend === null || x.backend === 'Running') && x.tsAddress;
   const tsLink = !x.findings.some((f) => f.kind === 'link-missing' && f.ifname === TS_IF);
   // 1. tailscale0 is back under a new index and the ruleset still holds the old one.
-  add('stale-iif', tsLink ? x.findings.filter((f) => f.kind === 'nft-stale-ifindex') : []);
+  add('stale-iif', tsLink && up ? x.findings.filter((f) => f.kind === 'nft-stale-ifindex') : []);
   // 2. tailscaled's routes or rules gone while nobody changed what tailscale was told to do.
   add(
     'table52-lost',
-    x.prefsChanged
+    x.prefsChanged || !up
       ? []
       : x.findings.filter(
           (f) =>

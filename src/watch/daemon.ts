@@ -16,6 +16,8 @@ export interface DaemonOptions {
   // For tests: what one look is, and the heartbeat's cheap question before it.
   look?: (ctx: AppContext) => Promise<WatchReport>;
   quiet?: (ctx: AppContext) => Promise<boolean>;
+  // How soon to look again after a look that stood aside (default 2 s).
+  asideMs?: number;
 }
 
 // The monitor child may die (ip killed, netlink buffer overrun): restarted, but not in a loop.
@@ -28,6 +30,7 @@ export async function runDaemon(ctx: AppContext, o: DaemonOptions): Promise<numb
   const busy: { look: Promise<void> | null } = { look: null };
   let again = false;
   let timer: NodeJS.Timeout | null = null;
+  let aside: NodeJS.Timeout | null = null;
   let stop = false;
   const check = (why: string) => {
     if (stop) return;
@@ -36,6 +39,8 @@ export async function runDaemon(ctx: AppContext, o: DaemonOptions): Promise<numb
       try {
         const r = await look(ctx);
         if (r.detected.length) ctx.log.info({ why, detected: r.detected.map((d) => d.signature) }, 'watch: looked');
+        // After apt's window the hooks' verified result becomes the baseline: look again once it is over.
+        if (r.stoodAside && !stop) aside = setTimeout(() => check('after a dpkg run or a restore'), o.asideMs ?? 2_000);
       } catch (err) {
         ctx.log.error({ why, err: messageOf(err) }, 'watch: a look failed');
       }
@@ -96,6 +101,7 @@ export async function runDaemon(ctx: AppContext, o: DaemonOptions): Promise<numb
   stop = true;
   clearInterval(heartbeat);
   if (timer) clearTimeout(timer);
+  if (aside) clearTimeout(aside);
   await monitor?.stop();
   await busy.look;
   clearAlive(ctx.dirs.run);

@@ -2,16 +2,18 @@
 // tailscale's prefs changed on purpose, and whether a state is good enough to become the baseline.
 import { diff } from '../diff/index.js';
 import { groupOf } from '../probes/routes.js';
+import type { TailscaleState } from '../probes/tailscale.js';
 import type { Snapshot } from '../snapshot/model.js';
 import { TAILSCALED, TS_IF, isTailscaleAddr } from '../tailscale.js';
 import type { WatchFacts } from './classify.js';
-import type { WatchDoc } from './store.js';
 
 const tsOf = (s: Snapshot) => (s.probes.tailscale.status === 'ok' ? s.probes.tailscale.data : null);
-const prefsOf = (s: Snapshot) => {
-  const p = tsOf(s)?.prefs;
+// The prefs that change routing, as one comparable string; null when tailscale cannot say.
+export const prefsKey = (ts: TailscaleState | null): string | null => {
+  const p = ts?.prefs;
   return p ? JSON.stringify([p.exitNodeID, p.exitNodeAllowLANAccess, [...p.advertiseRoutes].sort()]) : null;
 };
+export const prefsOf = (s: Snapshot) => prefsKey(tsOf(s));
 // tailscale's prefs differ on purpose (both known, and not equal).
 export const prefsChanged = (base: Snapshot, live: Snapshot) =>
   prefsOf(base) !== null && prefsOf(live) !== null && prefsOf(base) !== prefsOf(live);
@@ -24,7 +26,7 @@ export const tsAddressIn = (s: Snapshot) =>
 export function factsOf(
   base: Snapshot,
   live: Snapshot,
-  doc: WatchDoc,
+  doc: { notRunningSince: string | null },
   now: Date,
   reconnectAfterMs: number,
 ): WatchFacts {

@@ -1,5 +1,5 @@
 // Pure: the watch's incident state machine (issue 16). Each signature acts at most once per
-// incident; an incident ends when the signature is no longer detected (the state is good again);
+// incident; an incident ends when its restore is verified, or the signature is no longer detected;
 // watch.max-per-hour bounds actions across all signatures; a failed attempt alerts once and
 // suspends its signature until the state is good again or the admin runs `apt-netguard restore`.
 import type { Detection, Signature } from './classify.js';
@@ -75,15 +75,18 @@ export function step(prev: WatchState, detected: readonly Detection[], input: St
   return out;
 }
 
-// After an action: verified leaves the incident open until the signature is gone (so no second
-// action for it); a failure suspends the signature and alerts once.
+// After an action: verified ends the incident (the state was verified good), so the signature coming
+// back is a new incident, counted in the hour (a flapping tailscale0 meets the limit, and its one
+// alert, instead of staying broken behind an incident still open); a failure suspends the signature
+// and alerts once.
 export function outcome(
   prev: WatchState,
   sig: Signature,
   result: 'verified' | 'failed',
   now: Date,
 ): { next: WatchState; alert: string | null } {
-  if (result === 'verified') return { next: prev, alert: null };
+  if (result === 'verified')
+    return { next: { ...prev, signatures: { ...prev.signatures, [sig]: { state: 'ok' } } }, alert: null };
   const why = 'the last attempt failed';
   return {
     next: {

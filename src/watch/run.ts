@@ -11,7 +11,7 @@ import { takeSnapshot } from '../snapshot/take.js';
 import { TAILSCALED, unitsToProbe } from '../tailscale.js';
 import { loadCurrent } from '../txn/store.js';
 import { classify, type Detection, type Signature } from './classify.js';
-import { factsOf, good, prefsChanged } from './facts.js';
+import { factsOf, good, prefsChanged, prefsKey } from './facts.js';
 import { lift, outcome, step, type Verdict } from './incidents.js';
 import { isOpen, liftedBy, newerGood, verifiedSnapshot } from './records.js';
 import { baselinePath, loadBaseline, loadWatch, saveBaseline, saveWatch } from './store.js';
@@ -22,15 +22,22 @@ export interface WatchReport {
   detected: Detection[];
   verdict: Omit<Verdict, 'next'>;
   restores: { signature: Signature; state: RestoreRecord['state'] | 'nothing to do' }[];
+  // A dpkg run or a restore owned the window: nothing was looked at (the daemon looks again soon).
+  stoodAside?: boolean;
 }
 
-// The heartbeat's cheap question: nothing open, nothing counting, and tailscale Running with an
-// address. Yes means no full look is needed; a host without the tailscale CLI always gets one.
+// The heartbeat's cheap question: nothing open, nothing counting, tailscale Running with an address
+// and the baseline's prefs. Yes means no full look is needed; a host without the tailscale CLI
+// always gets one.
 export async function quietBeat(ctx: AppContext): Promise<boolean> {
   const doc = loadWatch(ctx.state);
-  if (doc.notRunningSince || Object.values(doc.incidents.signatures).some((s) => s.state !== 'ok')) return false;
+  // A newer verified state of the hooks' (after an apt run) is taken up by a full look.
+  if (!doc.baselineAt || doc.notRunningSince || newerGood(ctx.state, doc.baselineAt)) return false;
+  if (Object.values(doc.incidents.signatures).some((s) => s.state !== 'ok')) return false;
   const ts = await readTailscale(ctx.run, { ...ctx.probe, units: [] });
-  return ts.status === 'ok' && ts.data.backendState === 'Running' && ts.data.selfIPs.length > 0;
+  if (ts.status !== 'ok') return false;
+  const prefsSame = doc.baselinePrefs === undefined || prefsKey(ts.data) === doc.baselinePrefs;
+  return ts.data.backendState === 'Running' && ts.data.selfIPs.length > 0 && prefsSame;
 }
 
 export async function watchOnce(ctx: AppContext): Promise<WatchReport> {
@@ -46,6 +53,9 @@ export async function watchOnce(ctx: AppContext): Promise<WatchReport> {
   if (cfg.mode === 'off') return { ...report, baseline: 'watch.mode is off' };
   const policy = loadPolicy(ctx.policyDirs).policy;
   const standAside = isOpen(loadCurrent(ctx.state)?.state) || hasRunningRestore(ctx.state);
+  // The hooks own this window: no probes during a dpkg run, nothing to compare until it is over.
+  if (standAside)
+    return { ...report, baseline: 'standing aside: a dpkg run or a restore is in progress', stoodAside: true };
   let doc = loadWatch(ctx.state);
   const base = loadBaseline(ctx.state);
   const live = await takeSnapshot(ctx.run, { ...ctx.probe, units: unitsToProbe(policy, base ?? undefined) }, null, now);
@@ -54,7 +64,7 @@ export async function watchOnce(ctx: AppContext): Promise<WatchReport> {
     // No baseline yet, a newer verified state (the hooks' restore), or tailscale told to do
     // something else on purpose: the state now becomes the baseline, if it is good.
     const why = fresh ?? "tailscale's prefs changed";
-    if (good(live) && !standAside) doc = saveBaseline(ctx.state, doc, live, why, now);
+    if (good(live)) doc = saveBaseline(ctx.state, doc, live, why, now);
     saveWatch(ctx.state, doc);
     return { ...report, baseline: good(live) ? `taken now (${why})` : 'none yet: tailscaled is not Running' };
   }

@@ -6,6 +6,7 @@ import type { Snapshot } from '../snapshot/model.js';
 import { loadSnapshot } from '../snapshot/store.js';
 import { isHolder, type Holder } from '../procid.js';
 import { quarantine, readJson, runPaths, statePaths, writeJson } from '../state.js';
+import { prefsOf } from './facts.js';
 import { emptyWatch, type WatchState } from './incidents.js';
 
 export interface WatchDoc {
@@ -15,6 +16,8 @@ export interface WatchDoc {
   // When the baseline was taken, and why (boot, a verified restore, a closed transaction, accept).
   baselineAt: string | null;
   baselineWhy: string | null;
+  // The baseline's routing prefs (facts.ts prefsKey), for the heartbeat's cheap comparison.
+  baselinePrefs?: string | null;
 }
 
 const empty = (): WatchDoc => ({ incidents: emptyWatch(), notRunningSince: null, baselineAt: null, baselineWhy: null });
@@ -39,7 +42,7 @@ export function loadBaseline(state: string): Snapshot | null {
 
 export function saveBaseline(state: string, doc: WatchDoc, snap: Snapshot, why: string, now: Date): WatchDoc {
   writeJson(statePaths(state).watchBaseline, snap);
-  return { ...doc, baselineAt: now.toISOString(), baselineWhy: why };
+  return { ...doc, baselineAt: now.toISOString(), baselineWhy: why, baselinePrefs: prefsOf(snap) };
 }
 export const baselinePath = (state: string): string => statePaths(state).watchBaseline;
 

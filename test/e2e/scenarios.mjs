@@ -4,8 +4,12 @@ import { invocation, table52, tsRules } from '../helpers/container.mjs';
 
 const THROW = 'throw 10.10.10.0/24';
 // This suite runs more automatic restores in an hour than a host sees; restore.max-per-hour (6)
-// would refuse the later ones, as it must. The limit itself is tested in test/restore.
-export const CONFIG = 'restore:\n  max-per-hour: 60\n';
+// and watch.max-per-hour (3) would refuse the later ones, as they must. The limits themselves are
+// tested in test/restore, test/watch and the watch's flapping scenario. A 5 s heartbeat and a 10 s
+// reconnect-after keep the watch's scenarios short. `watch` and `rest` add lines to those sections.
+export const configWith = ({ watch = '', rest = '' } = {}) =>
+  `restore:\n  max-per-hour: 60\nwatch:\n  heartbeat: 5\n  reconnect-after: 10\n${watch || '  max-per-hour: 30\n'}${rest}`;
+export const CONFIG = configWith();
 export const check = (ok, msg) => {
   if (!ok) throw new Error(msg);
 };
@@ -61,11 +65,11 @@ export const scenarios = [
         'the old policy-rc.d was not asked',
       );
       check(
-        ['apt-netguard-restart-pending.timer', 'apt-netguard-watch.service'].every(
-          (u) => c.sh('systemctl', 'is-enabled', u).stdout.trim() === 'disabled',
-        ),
-        'timer or watch not installed disabled',
+        c.sh('systemctl', 'is-enabled', 'apt-netguard-restart-pending.timer').stdout.trim() === 'disabled',
+        'the timer is not installed disabled',
       );
+      const watch = ['is-enabled', 'is-active'].map((v) => c.sh('systemctl', v, 'apt-netguard-watch').stdout.trim());
+      check(watch.join(' ') === 'enabled active', `the watch service is ${watch.join(', ')}, not enabled and active`);
       check(c.sh('apt-netguard', 'status').status === 0, 'status not 0 after install');
       const mode = c.out('stat', '-c', '%a %U:%G', '/etc/apt-netguard/config.yaml').trim();
       check(mode === '640 root:root', `config.yaml is ${mode}, not 640 root:root (it can hold a webhook token)`);
@@ -74,7 +78,7 @@ export const scenarios = [
         c.out('sh', '-c', 'zcat /usr/share/man/man8/apt-netguard.8.gz | head -1').startsWith('.TH APT-NETGUARD 8'),
         'no man page',
       );
-      return `gate in place, old policy-rc.d diverted and delegated to, timer disabled, config.yaml 640, ${c.out('dpkg-query', '-W', '-f', '${Conffiles}', 'apt-netguard').trim().split('\n').length} conffiles`;
+      return `gate in place, old policy-rc.d diverted and delegated to, timer disabled, watch enabled and running, config.yaml 640, ${c.out('dpkg-query', '-W', '-f', '${Conffiles}', 'apt-netguard').trim().split('\n').length} conffiles`;
     },
   ],
 

@@ -63,6 +63,21 @@ describe('classify', () => {
     ['all as in the baseline', {}, []],
     ['1. tailscale0 recreated, nft holds the old index', { findings: [stale] }, ['stale-iif']],
     ['1. ... but tailscale0 is not back yet: wait', { findings: [stale, tsGone] }, []],
+    [
+      '1 and 2 while tailscaled is still starting (boot, a restart): wait for it',
+      { findings: [stale, rule(5270)], backend: 'Starting', tsAddress: false },
+      [],
+    ],
+    [
+      '1 and 2 on a host without the tailscale CLI: its address decides',
+      { findings: [stale], backend: null },
+      ['stale-iif'],
+    ],
+    [
+      '1 and 2 while the backend is stuck: only 4 (a reload or restart could not verify)',
+      { findings: [stale, rule(5270)], backend: 'Starting', notRunningForMs: 120_000 },
+      ['backend-stuck'],
+    ],
     ['2. the throw route flushed (networkd restarted)', { findings: [route('52', '10.10.10.0/24')] }, ['table52-lost']],
     ['2. rule 5270 gone', { findings: [rule(5270)] }, ['table52-lost']],
     ['2. a main-table route gone is not ours', { findings: [route('main', '192.0.2.0/24'), rule(100, 'main')] }, []],

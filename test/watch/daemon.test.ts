@@ -100,6 +100,26 @@ describe('runDaemon', () => {
     }
   });
 
+  it('a look that stood aside (apt ran) is followed by another once the window may be over', async () => {
+    const w = world();
+    let stop = () => {};
+    const stopped = new Promise<void>((r) => (stop = r));
+    let n = 0;
+    const look = async () => ({ ...report, stoodAside: ++n === 1 });
+    const done = runDaemon(w.ctx, {
+      heartbeatMs: 60_000,
+      debounceMs: 20,
+      stopped,
+      look,
+      asideMs: 30,
+      quiet: async () => true,
+    });
+    await tick(120);
+    stop();
+    await done;
+    expect(n).toBe(2);
+  });
+
   it('a monitor that keeps exiting: restarted 5 times, then the service ends with 1', async () => {
     const w = world({ dies: true });
     const code = await runDaemon(w.ctx, {

@@ -128,9 +128,28 @@ describe('incidents', () => {
     expect(lifted.act).toEqual(['backend-stuck']);
   });
 
-  it('a verified attempt keeps the incident open until the signature is gone', () => {
+  it('before its outcome, an incident acted on gets no second action', () => {
     const first = step(emptyWatch(), det('stale-iif'), input(0));
-    const ok = outcome(first.next, 'stale-iif', 'verified', at(3));
-    expect([ok.alert, step(ok.next, det('stale-iif'), input(5)).act]).toEqual([null, []]);
+    const again = step(first.next, det('stale-iif'), input(1));
+    expect([again.act, again.skipped.map((s) => s.why)]).toEqual([[], ['this incident was already handled once']]);
+  });
+
+  it('a verified attempt ends the incident: the signature back is a new one, and the hour counts it', () => {
+    let st = emptyWatch();
+    const acted: string[] = [];
+    const alerts: string[] = [];
+    // tailscale0 recreated every 2 s, each look right after a flap: the restore verifies, the flap undoes it.
+    for (let s = 0; s < 60; s += 2) {
+      const v = step(st, det('stale-iif'), input(s));
+      alerts.push(...v.alerts);
+      st = v.next;
+      for (const sig of v.act) {
+        acted.push(`${s}`);
+        st = outcome(st, sig, 'verified', at(s + 1)).next;
+      }
+    }
+    expect(acted).toEqual(['0', '2', '4']);
+    expect(alerts).toHaveLength(1);
+    expect(st.signatures['stale-iif']?.state).toBe('suspended');
   });
 });
