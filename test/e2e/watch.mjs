@@ -216,11 +216,11 @@ export const watch = [
   [
     '15. watch: a tailscale upgrade through apt with the watch running gives one restore, not two',
     (c) => {
-      c.out('/root/scenarios/fake-tailscale-deb.sh', '1.4', '/root');
+      c.out('/root/scenarios/fake-tailscale-deb.sh', '1.2.3', '/root');
       const count = () => Number(c.out('sh', '-c', `ls ${STATE}/restore | grep -c 'restore.json$' || true`).trim());
       const [r0, a0] = [count(), acted(c)];
       const ts = invocation(c, 'tailscaled.service');
-      apt(c, 'apt-get', 'install', '-y', '/root/tailscale_1.4_all.deb');
+      apt(c, 'apt-get', 'install', '-y', '/root/tailscale_1.2.3_all.deb');
       c.out('sleep', '12'); // two heartbeats and the netlink events of the restart
       const s = status(c);
       check(invocation(c, 'tailscaled.service') !== ts, 'tailscaled not restarted');

@@ -26,7 +26,8 @@ describe.skipIf(skip)('restore in a booted bookworm container [root, container]'
   const invocation = (unit: string) => lab.invocation(c, unit);
   const status = () => {
     const r = c.sh('apt-netguard', 'status', '--json');
-    return { code: r.status, ...(JSON.parse(r.stdout) as { restore: Rec; pending: { unit: string }[] }) };
+    type Doc = { restore: Rec; pending: { unit: string }[]; problems: string[] };
+    return { code: r.status, ...(JSON.parse(r.stdout) as Doc) };
   };
   const write = (path: string, text: string) =>
     c.out('sh', '-c', `mkdir -p "$(dirname "$1")" && printf '%s' "$2" > "$1" && chmod 644 "$1"`, 'sh', path, text);
@@ -40,6 +41,10 @@ describe.skipIf(skip)('restore in a booted bookworm container [root, container]'
     c.out('/root/scenarios/fake-tailscale-deb.sh', '1.2', '/root');
     // Installing 1.0 makes the guard restart tailscaled once; that is not what these cases look at.
     expect(c.sh('apt-get', 'install', '-y', '/root/tailscale_1.0_all.deb').status).toBe(0);
+    // These cases break things on purpose to watch the hooks' restore alone (a killed guard, a
+    // tailscaled that cannot start); the watch service, which the install enabled, would act on the
+    // same breakage. Its cases are test/e2e/watch.mjs.
+    c.out('systemctl', 'disable', '--now', 'apt-netguard-watch.service');
   }, 900_000);
   afterAll(() => c?.stop());
 
@@ -55,7 +60,8 @@ describe.skipIf(skip)('restore in a booted bookworm container [root, container]'
     expect(invocation('systemd-networkd.service')).not.toBe(nd); // the postinst did restart it
     const s = status();
     expect(s.restore.findings.join('\n')).toMatch(/route-missing .*table=52 dst=10\.10\.10\.0\/24 type=throw/);
-    expect(s.restore.findings.join('\n')).toMatch(/rule-missing .*priority=5270/);
+    // The rules are not among them: the stand-in re-adds deleted 52xx rules as tailscaled does
+    // (lab/ts-netmon), and never the routes.
     expect(steps(s.restore)).toEqual([
       'settle=done',
       'restart tailscaled.service=done',
@@ -190,7 +196,7 @@ describe.skipIf(skip)('restore in a booted bookworm container [root, container]'
     expect(rec.resumes).toBe(1);
     expect(rec.steps.find((x) => x.id === 'restart tailscaled.service')!.attempts).toBe(2);
     expect(table52()).toContain(THROW);
-    expect(status().code).toBe(0);
+    expect(status().code, status().problems.join('; ')).toBe(0);
   });
 
   it('the maintenance-window timer ships disabled; its service runs deferred restarts in order', () => {
@@ -233,6 +239,6 @@ describe.skipIf(skip)('restore in a booted bookworm container [root, container]'
     expect(s.restore.state).toBe('verified');
     expect(s.pending).toEqual([]);
     expect(invocation('tailscaled.service')).not.toBe(ts);
-    expect(s.code).toBe(0);
+    expect(s.code, s.problems.join('; ')).toBe(0);
   });
 });

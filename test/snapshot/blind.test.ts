@@ -25,6 +25,17 @@ describe('blindProbes', () => {
   ])('%s', (_, probes, seen, want) =>
     expect(blindProbes(snap(probes), new Set(seen), 'pre').map((b) => b.probe)).toEqual(want),
   );
+  it.each([
+    ['tailscaled failed: the CLI cannot answer, and that is not blindness', 'failed', []],
+    ['tailscaled active: the CLI failing is', 'active', ['tailscale']],
+  ])('%s', (_, state, want) => {
+    const s = snap({ tailscale: 'tailscale status --json: exit 1: failed to connect to local tailscaled' });
+    const units = [{ id: 'tailscaled.service', activeState: state }];
+    const withUnit = {
+      probes: { ...s.probes, systemd: { status: 'ok', ms: 1, data: { units } } },
+    } as unknown as Snapshot;
+    expect(blindProbes(withUnit, new Set(['tailscale']), 'post').map((b) => b.probe)).toEqual(want);
+  });
   it('keeps the reason and when', () =>
     expect(blindProbes(snap({ links: 'ip: timed out after 5000 ms' }), new Set(), 'post')).toEqual([
       { probe: 'links', reason: 'ip: timed out after 5000 ms', when: 'post' },
