@@ -34,7 +34,7 @@ chroot "$DIR" env DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-ins
 # The e2e suite reinstalls libc6 and libseccomp2 and repacks libkmod2 from these cached .debs.
 chroot "$DIR" apt-get -qq install --download-only --reinstall systemd hostname libc6 libkmod2 kmod libseccomp2 >/dev/null
 
-install -m 644 "$HERE/lab/lab-veth.service" "$HERE/lab/tailscaled.service" "$HERE/lab/lab-firewall.service" "$DIR/etc/systemd/system/"
+install -m 644 "$HERE/lab/lab-veth.service" "$HERE/lab/tailscaled.service" "$HERE/lab/ts-netmon.service" "$HERE/lab/lab-firewall.service" "$DIR/etc/systemd/system/"
 install -d "$DIR/etc/systemd/network" "$DIR/usr/local/lib/fake-tailscale" "$DIR/etc/systemd/system/systemd-udev-trigger.service.d"
 install -m 644 "$HERE"/lab/*.network "$DIR/etc/systemd/network/"
 install -m 644 "$HERE/lab/udev-trigger-net.conf" "$DIR/etc/systemd/system/systemd-udev-trigger.service.d/net-only.conf"
