@@ -3,6 +3,11 @@
 import { invocation } from '../helpers/container.mjs';
 import { CONFIG, apt, check, lastApt, intact, nftResolves, status, write } from './scenarios.mjs';
 
+// No restore is running, and none starts for 3 s (the watch acts on netlink events within about 1 s).
+// Each poll of within() takes those 3 s: within(c, 4, IDLE) tries 40 times.
+const RUNNING = `apt-netguard status --json | grep -q '"state":"running"'`;
+const IDLE = `! ${RUNNING} && sleep 3 && ! ${RUNNING}`;
+
 // apt's exit code and seconds for argv, inside the container.
 function timed(c, ...argv) {
   const t = Date.now();
@@ -189,6 +194,8 @@ export const faults = [
         c.out('systemctl', 'daemon-reload');
         c.sh('systemctl', 'reset-failed', 'tailscaled.service');
         c.sh('apt-netguard', 'restore');
+        // The watch may follow with a restore of its own (tailscale0 came back): let it end first.
+        check(within(c, 4, IDLE) !== null, `a restore still runs: ${status(c).restore?.state}`);
         intact(c);
         ok(c, 'after the fix and a restore');
       }
