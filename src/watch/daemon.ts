@@ -103,6 +103,7 @@ export async function runDaemon(ctx: AppContext, o: DaemonOptions): Promise<numb
   if (timer) clearTimeout(timer);
   if (aside) clearTimeout(aside);
   await monitor?.stop();
+  if (busy.look) ctx.log.info({}, 'watch: stopping once the look under way ends');
   await busy.look;
   clearAlive(ctx.dirs.run);
   ctx.log.info({}, 'watch: stopped');

@@ -252,4 +252,37 @@ export const faults = [
       return `apt exit ${r.code}, ${r.s} s with apt-netguard unpacked; apt configured it; status 0`;
     },
   ],
+  [
+    "fault: the guard's own upgrade while a tailscaled start job is under way (20 s)",
+    (c, deb) => {
+      const slow = '/run/systemd/system/tailscaled.service.d/90-slow.conf';
+      write(c, slow, '[Service]\nExecStartPre=/bin/sleep 20\n');
+      c.out('systemctl', 'daemon-reload');
+      try {
+        c.out('systemctl', '--no-block', 'restart', 'tailscaled.service');
+        check(
+          within(c, 5, 'systemctl is-active --quiet tailscaled; [ $? -ne 0 ]') !== null,
+          'tailscaled never left active',
+        );
+        // dpkg alone: the postinst's own time, without the Post-Invoke restore the restart of tailscaled brings.
+        const r = timed(c, 'dpkg', '-i', `/root/${deb.split('/').pop()}`);
+        check(r.code === 0, `dpkg exited ${r.code}: ${r.out.slice(-300)}`);
+        // The watch is ordered After=tailscaled.service: a blocking restart waited out the whole start job.
+        check(r.s < 10, `dpkg -i took ${r.s} s: the postinst waited on tailscaled's start job`);
+        const up = within(
+          c,
+          40,
+          'systemctl is-active --quiet apt-netguard-watch && systemctl is-active --quiet tailscaled',
+        );
+        check(up !== null, 'the watch or tailscaled did not come back within 40 s');
+        return `dpkg -i ${r.s} s beside a 20 s tailscaled start; the watch and tailscaled active ${up} s later`;
+      } finally {
+        c.out('rm', '-f', slow);
+        c.out('systemctl', 'daemon-reload');
+        c.sh('apt-netguard', 'restore');
+        check(within(c, 4, IDLE) !== null, `a restore still runs: ${status(c).restore?.state}`);
+        ok(c, 'after the upgrade and a restore');
+      }
+    },
+  ],
 ];

@@ -68,6 +68,12 @@ export const scenarios = [
         c.sh('systemctl', 'is-enabled', 'apt-netguard-restart-pending.timer').stdout.trim() === 'disabled',
         'the timer is not installed disabled',
       );
+      // The postinst starts the watch with --no-block: give the job a moment.
+      c.sh(
+        'sh',
+        '-c',
+        'for i in $(seq 50); do systemctl is-active --quiet apt-netguard-watch && break; sleep 0.1; done',
+      );
       const watch = ['is-enabled', 'is-active'].map((v) => c.sh('systemctl', v, 'apt-netguard-watch').stdout.trim());
       check(watch.join(' ') === 'enabled active', `the watch service is ${watch.join(', ')}, not enabled and active`);
       check(c.sh('apt-netguard', 'status').status === 0, 'status not 0 after install');
@@ -244,6 +250,7 @@ export const scenarios = [
         `/root/${deb.split('/').pop()}`,
       );
       const ts = invocation(c, 'tailscaled.service');
+      const watch = invocation(c, 'apt-netguard-watch.service');
       const out = apt(c, 'apt-get', 'install', '-y', '/root/apt-netguard_next_all.deb', '/root/tailscale_1.3_all.deb');
       check(out.includes('policy-rc.d returned 101'), "tailscale's postinst restart was not held");
       check(c.out('dpkg-query', '-W', '-f', '${Version}', 'apt-netguard') === '0.1.1~e2e', 'apt-netguard not upgraded');
@@ -255,6 +262,14 @@ export const scenarios = [
         `restore after the self-upgrade: ${s.restore?.state}: ${steps(s)}`,
       );
       check(s.code === 0, 'status not 0 after upgrading itself');
+      // The postinst restarts the watch (--no-block), so that it runs the new program.
+      c.sh(
+        'sh',
+        '-c',
+        'for i in $(seq 50); do systemctl is-active --quiet apt-netguard-watch && break; sleep 0.1; done',
+      );
+      const w = invocation(c, 'apt-netguard-watch.service');
+      check(w !== watch && w !== '', `the watch was not restarted by the upgrade (${watch} -> ${w})`);
       nftResolves(c);
       intact(c);
       // An admin who enabled the maintenance-window timer: remove stops it, purge forgets it.
@@ -263,6 +278,8 @@ export const scenarios = [
       // Without prerm's stop, systemd keeps it loaded, then marks it failed (not-found, Result: resources).
       const timer = c.sh('systemctl', 'is-active', 'apt-netguard-restart-pending.timer').stdout.trim();
       check(timer === 'inactive', `the timer is ${timer} after remove`);
+      const gone = c.sh('systemctl', 'is-active', 'apt-netguard-watch.service').stdout.trim();
+      check(gone === 'inactive', `the watch is ${gone} after remove`);
       check(c.out('cat', '/usr/sbin/policy-rc.d').includes('orig-policy-rc.d.log'), 'the old policy-rc.d is not back');
       check(
         c.sh('test', '-e', '/etc/apt/apt.conf.d/20apt-netguard-pkgs').status === 1,
@@ -282,7 +299,7 @@ export const scenarios = [
         .stdout.trim();
       check(left === '', `left behind: ${left}`);
       apt(c, 'apt-get', 'install', '-y', '--reinstall', 'hostname');
-      return `0.1.1 with tailscale 1.3 in one run: held, then ${steps(s)}, verified; remove stops an enabled timer; apt works after remove and purge, with no dpkg warning; old policy-rc.d back; nothing left`;
+      return `0.1.1 with tailscale 1.3 in one run: held, then ${steps(s)}, verified; the watch restarted by it; remove stops the watch and an enabled timer; apt works after remove and purge, with no dpkg warning; old policy-rc.d back; nothing left`;
     },
   ],
 ];
