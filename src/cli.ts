@@ -26,6 +26,7 @@ Commands:
   restart-pending     run the owed (guarded and deferred) restarts now, in order
   watch --once        look once against the last good state, and restore known breakage
   accept              make the state now the watch's baseline
+  doctor [--fix]      name the configuration hazards behind the incidents, and fix the safe ones
   hook NAME           what apt and needrestart call (see 'apt-netguard hook --help')
   help [command]      this text, or a command's
 
@@ -73,6 +74,10 @@ async function load(name: string): Promise<Command | null> {
     case 'watch': {
       const m = await import('./commands/watch.js');
       return { help: m.help, run: m.watchCommand };
+    }
+    case 'doctor': {
+      const m = await import('./commands/doctor.js');
+      return { help: m.help, run: m.doctorCommand };
     }
     case 'accept': {
       const m = await import('./commands/watch.js');

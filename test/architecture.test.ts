@@ -32,7 +32,7 @@ const LAYERS = [
   ['diff'],
   ['context', 'txn'],
   ['restore'],
-  ['watch'],
+  ['watch', 'doctor'],
   ['lifecycle'],
   ['commands'],
   ['cli', 'main'],
@@ -113,6 +113,16 @@ describe('architecture', () => {
     'watch/classify.ts',
     'watch/incidents.ts',
     'watch/facts.ts',
+    'doctor/model.ts',
+    'doctor/evidence.ts',
+    'doctor/checks.ts',
+    'doctor/checks/networkd.ts',
+    'doctor/checks/nft.ts',
+    'doctor/checks/sockets.ts',
+    'doctor/checks/host.ts',
+    'doctor/checks/packaging.ts',
+    'doctor/fix.ts',
+    'doctor/format.ts',
   ])('%s is pure', (f) => {
     const io = importsOf(f).filter((s) => /^node:(fs|child_process|os|net|http|https)$|exec\.js$|state\.js$/.test(s));
     expect(io).toEqual([]);

@@ -32,6 +32,11 @@ export interface Config {
     // The service's slow check, for what makes no netlink event (a backend stuck in Starting).
     heartbeatMs: number;
   };
+  // apt-netguard doctor (issue 17).
+  doctor: {
+    // Restarts owed longer than this are a finding (restarts-owed-long): a daemon runs an old binary.
+    owedDays: number;
+  };
   alerts: {
     onSuccess: boolean;
     webhook: Webhook | null;
@@ -43,5 +48,6 @@ export const defaultConfig = (): Config => ({
   strict: false,
   restore: { auto: true, settleTimeoutMs: 30_000, quietMs: 1_000, stepTimeoutMs: 20_000, retries: 1, maxPerHour: 6 },
   watch: { mode: 'act', maxPerHour: 3, reconnectAfterMs: 90_000, heartbeatMs: 60_000 },
+  doctor: { owedDays: 7 },
   alerts: { onSuccess: false, webhook: null, command: null },
 });

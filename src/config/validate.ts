@@ -46,7 +46,12 @@ export function validateConfig(file: string, text: string): { config: Config; er
       else at(p.key, `${what}: unknown setting '${k}'`, `known: ${known.join(', ')}${suggest(k, known)}`);
     }
   };
-  each(doc.contents, 'config.yaml', ['strict', 'restore', 'watch', 'alerts'], (k, v) => {
+  each(doc.contents, 'config.yaml', ['strict', 'restore', 'watch', 'doctor', 'alerts'], (k, v) => {
+    if (k === 'doctor')
+      each(v, 'doctor', ['owed-days'], (_dk, dv) => {
+        const got = value(dv, { kind: 'int', min: 1, max: 365 }, 'doctor.owed-days');
+        if (typeof got === 'number') config.doctor.owedDays = got;
+      });
     if (k === 'watch')
       each(v, 'watch', ['mode', ...Object.keys(WATCH)], (wk, wv) => {
         if (wk === 'mode') {

@@ -1,6 +1,7 @@
 // The contract every probe module fulfils: argv lists to run, and a pure parse of their outputs.
 import { existsSync } from 'node:fs';
 import type { Run } from '../exec.js';
+import { ExecError } from '../errors.js';
 
 export interface ProbeContext {
   // Protected systemd units the systemd probe asks about.
@@ -16,6 +17,9 @@ export interface Command {
   argv: string[];
   // An optional command may fail without making the probe unavailable; parse gets null for it.
   optional?: boolean;
+  // A checker that reports on stderr and says what it found by its exit code (systemd-analyze
+  // verify): parse gets stdout then stderr, whatever the exit code, unless it did not run at all.
+  report?: boolean;
 }
 
 export interface Probe<T> {
@@ -41,7 +45,10 @@ export async function readProbe<T>(probe: Probe<T>, run: Run, ctx: ProbeContext)
   const settled = await Promise.allSettled(cmds.map((c) => run(c.argv, { timeoutMs: ctx.timeoutMs })));
   const texts: (string | null)[] = [];
   for (const [i, s] of settled.entries()) {
-    if (s.status === 'fulfilled') texts.push(s.value.stdout);
+    const report = cmds[i]?.report;
+    if (s.status === 'fulfilled') texts.push(report ? s.value.stdout + s.value.stderr : s.value.stdout);
+    else if (report && s.reason instanceof ExecError && s.reason.childExitCode !== null)
+      texts.push(s.reason.stdout + s.reason.stderr);
     else if (cmds[i]?.optional) texts.push(null);
     else return { status: 'unavailable', ms: ms(), reason: reasonOf(s.reason) };
   }
