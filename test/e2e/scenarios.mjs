@@ -43,6 +43,10 @@ export function nftResolves(c) {
   check(!vals.some((v) => typeof v === 'string' && /^\d+$/.test(v)), `stale ifindex in nft: ${JSON.stringify(vals)}`);
 }
 
+// The postinst starts the watch with --no-block: up to 5 s for its job to run.
+const waitWatch = (c) =>
+  c.sh('sh', '-c', 'for i in $(seq 50); do systemctl is-active --quiet apt-netguard-watch && break; sleep 0.1; done');
+
 export const scenarios = [
   [
     'install: apt-get install ./apt-netguard_*.deb, beside an existing policy-rc.d',
@@ -68,12 +72,7 @@ export const scenarios = [
         c.sh('systemctl', 'is-enabled', 'apt-netguard-restart-pending.timer').stdout.trim() === 'disabled',
         'the timer is not installed disabled',
       );
-      // The postinst starts the watch with --no-block: give the job a moment.
-      c.sh(
-        'sh',
-        '-c',
-        'for i in $(seq 50); do systemctl is-active --quiet apt-netguard-watch && break; sleep 0.1; done',
-      );
+      waitWatch(c);
       const watch = ['is-enabled', 'is-active'].map((v) => c.sh('systemctl', v, 'apt-netguard-watch').stdout.trim());
       check(watch.join(' ') === 'enabled active', `the watch service is ${watch.join(', ')}, not enabled and active`);
       check(c.sh('apt-netguard', 'status').status === 0, 'status not 0 after install');
@@ -262,12 +261,8 @@ export const scenarios = [
         `restore after the self-upgrade: ${s.restore?.state}: ${steps(s)}`,
       );
       check(s.code === 0, 'status not 0 after upgrading itself');
-      // The postinst restarts the watch (--no-block), so that it runs the new program.
-      c.sh(
-        'sh',
-        '-c',
-        'for i in $(seq 50); do systemctl is-active --quiet apt-netguard-watch && break; sleep 0.1; done',
-      );
+      // The postinst restarts the watch, so that it runs the new program.
+      waitWatch(c);
       const w = invocation(c, 'apt-netguard-watch.service');
       check(w !== watch && w !== '', `the watch was not restarted by the upgrade (${watch} -> ${w})`);
       nftResolves(c);
