@@ -16,7 +16,10 @@ export interface Baseline {
   nftTsMatches: number;
 }
 
-export function baselineOf(s: Snapshot): Baseline {
+// `now`, when given, is the live state the plan starts from: a ruleset reloaded since the baseline (by the
+// watch, by an nftables upgrade) names tailscale0 where the baseline held a stale index, and those
+// matches go stale again with tailscaled's restart unless the loader follows it.
+export function baselineOf(s: Snapshot, now?: Snapshot): Baseline {
   const p = s.probes;
   const links = p.links.status === 'ok' ? p.links.data.links : [];
   const ts = p.tailscale.status === 'ok' ? p.tailscale.data : null;
@@ -34,10 +37,14 @@ export function baselineOf(s: Snapshot): Baseline {
             .filter(isTailscaleRule)
             .map(({ family, priority, table, selector }) => ({ family, priority, table, selector }))
         : [],
-    nftTsMatches:
-      p.nft.status === 'ok' ? p.nft.data.rules.flatMap((r) => r.ifMatches).filter((m) => m.value === TS_IF).length : 0,
+    nftTsMatches: Math.max(tsMatchesOf(s), now ? tsMatchesOf(now) : 0),
   };
 }
+
+const tsMatchesOf = (s: Snapshot) =>
+  s.probes.nft.status === 'ok'
+    ? s.probes.nft.data.rules.flatMap((r) => r.ifMatches).filter((m) => m.value === TS_IF).length
+    : 0;
 
 function table52Of(s: RoutesState): RouteSpec[] {
   return [groupOf(4, TS_TABLE), groupOf(6, TS_TABLE)].flatMap((g) =>

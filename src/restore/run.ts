@@ -36,7 +36,7 @@ export async function prepare(
   // The post-invoke hands over the diff it already made of the same pair.
   const findings = req.live && req.findings ? req.findings : diff(req.baseline, live);
   const owed = [...loadPending(ctx.state).filter((p) => req.modes.includes(p.mode)), ...(req.extraOwed ?? [])];
-  const baseline = baselineOf(req.baseline);
+  const baseline = baselineOf(req.baseline, live);
   const input = { baseline, findings, owed, policy, nftLoaders: [] as string[] };
   let plan = planRestore(input);
   // Finding the ruleset's loader costs a few systemctl calls: only when the plan needs one.

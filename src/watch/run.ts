@@ -52,13 +52,15 @@ export async function watchOnce(ctx: AppContext): Promise<WatchReport> {
   };
   if (cfg.mode === 'off') return { ...report, baseline: 'watch.mode is off' };
   const policy = loadPolicy(ctx.policyDirs).policy;
-  const standAside = isOpen(loadCurrent(ctx.state)?.state) || hasRunningRestore(ctx.state);
+  const hooksOwn = () => isOpen(loadCurrent(ctx.state)?.state) || hasRunningRestore(ctx.state);
+  const aside = { ...report, baseline: 'standing aside: a dpkg run or a restore is in progress', stoodAside: true };
   // The hooks own this window: no probes during a dpkg run, nothing to compare until it is over.
-  if (standAside)
-    return { ...report, baseline: 'standing aside: a dpkg run or a restore is in progress', stoodAside: true };
+  if (hooksOwn()) return aside;
   let doc = loadWatch(ctx.state);
   const base = loadBaseline(ctx.state);
   const live = await takeSnapshot(ctx.run, { ...ctx.probe, units: unitsToProbe(policy, base ?? undefined) }, null, now);
+  // apt may have opened its window while the snapshot was taken: what it saw is the hooks' to judge.
+  if (hooksOwn()) return aside;
   const fresh = !base ? 'first look' : newerGood(ctx.state, doc.baselineAt);
   if (!base || fresh || (prefsChanged(base, live) && good(live))) {
     // No baseline yet, a newer verified state (the hooks' restore), or tailscale told to do
@@ -77,7 +79,12 @@ export async function watchOnce(ctx: AppContext): Promise<WatchReport> {
   }
   const facts = factsOf(base, live, doc, now, cfg.reconnectAfterMs);
   report.detected = classify(facts);
-  const v = step(doc.incidents, report.detected, { now, mode: cfg.mode, standAside, maxPerHour: cfg.maxPerHour });
+  const v = step(doc.incidents, report.detected, {
+    now,
+    mode: cfg.mode,
+    standAside: hooksOwn(),
+    maxPerHour: cfg.maxPerHour,
+  });
   doc.incidents = v.next;
   report.verdict = { act: v.act, alerts: v.alerts, skipped: v.skipped };
   for (const d of report.detected) ctx.log.warn({ signature: d.signature, evidence: d.evidence }, 'watch: detected');

@@ -171,6 +171,25 @@ describe('planRestore, per incident', () => {
     expect(p.notes).toEqual(['reload nftables.service owed, not run: it was inactive before the upgrade']);
   });
 
+  it('a baseline with stale rules, reloaded since (the watch, an nftables upgrade): the loader follows the restart', () => {
+    // The rules named tailscale0 again by the time the guard restarts tailscaled: without the live
+    // count, nothing reloaded them afterwards (bookworm e2e fault 2, CI of stop 23).
+    const reloaded = edited(recreated, 'nft', (d) => {
+      for (const m of d.rules.flatMap((r) => r.ifMatches)) if (/^\d+$/.test(m.value)) m.value = 'tailscale0';
+    });
+    const input = (now?: Snapshot): PlanInput => ({
+      baseline: baselineOf(recreated, now),
+      findings: diff(recreated, reloaded),
+      owed: owe(['tailscaled.service', 'restart']),
+      policy: defaults,
+      nftLoaders: ['nftables.service'],
+    });
+    expect(planRestore(input()).steps.map((s) => s.id)).toEqual(['settle', 'restart tailscaled.service']);
+    const p = planRestore(input(reloaded));
+    expect(p.steps.map((s) => s.id)).toEqual(['settle', 'restart tailscaled.service', 'reload nftables.service']);
+    expect(p.steps[2]!.checks).toContainEqual({ kind: 'nft-resolves', ifname: 'tailscale0', count: 3 });
+  });
+
   it('tsdproxy: a tailscaled left failed gets exactly one restart step', () => {
     const failed = lab('bookworm-netns', units('ts-1', 'nd-1', ['failed', 'failed']), tsStatus('Stopped'));
     const p = plan(failed);
