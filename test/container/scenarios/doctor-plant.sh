@@ -1,6 +1,7 @@
 #!/bin/sh
 # Plants in a booted lab container every hazard `apt-netguard doctor` names (issue 17), the way an
 # admin's host gets them. Usage: doctor-plant.sh plant | unplant-admin (the admin's own fixes, after --fix)
+# | cleanup (the lab as it was before plant, for the scenarios that follow in the same container)
 set -e
 S=/etc/systemd/system
 case "$1" in
@@ -50,6 +51,7 @@ Restart=on-failure
 RestartSec=1
 EOF
 	# nft-iif-by-index from a file the loader includes.
+	cp /etc/nftables.conf /root/nftables.conf.before-doctor
 	mkdir -p /etc/nftables.d
 	cat >/etc/nftables.d/ts-input.nft <<'EOF'
 table inet lab_input {
@@ -80,5 +82,19 @@ unplant-admin)
 	systemctl daemon-reload
 	systemctl reload lab-firewall.service
 	;;
-*) echo "usage: doctor-plant.sh plant|unplant-admin" >&2; exit 2 ;;
+cleanup)
+	for u in lab-ts.socket lab-ts6.socket lab-cycle.socket lab-daemon.service; do
+		systemctl disable --now "$u" 2>/dev/null || true
+	done
+	rm -rf $S/lab-ts.socket $S/lab-ts6.socket $S/lab-cycle.socket $S/lab-daemon.service $S/lab-ts@.service \
+		$S/lab-ts6@.service $S/lab-cycle@.service $S/lab-ts.socket.d $S/lab-ts6.socket.d $S/lab-cycle.socket.d \
+		/etc/nftables.d /etc/needrestart/conf.d/zz-admin.conf /etc/apt/apt.conf.d/52lab-reboot
+	# The drop-ins doctor --fix wrote: the lab's networkd and tailscaled as the other scenarios expect them.
+	rm -f /etc/systemd/networkd.conf.d/50-apt-netguard-doctor-*.conf \
+		/etc/systemd/system/tailscaled.service.d/50-apt-netguard-doctor-*.conf
+	cp /root/nftables.conf.before-doctor /etc/nftables.conf
+	systemctl daemon-reload
+	systemctl reload lab-firewall.service
+	;;
+*) echo "usage: doctor-plant.sh plant|unplant-admin|cleanup" >&2; exit 2 ;;
 esac
