@@ -24,6 +24,7 @@
 //   requests                    lines the gates append: `<unix s> <who> <unit> <action> <mode>`
 //   apt                         `<pid> <start>` of the apt that armed: the gate holds only while it lives
 //   watch                       the running watch service: its process and its last heartbeat (status reads it)
+//   watcher                     `<pid> <start>` of the apt whose watcher unit (lifecycle/watchapt.ts) runs
 // /run/systemd/system/<unit>.d/50-apt-netguard.conf   RefuseManualStop=yes while dpkg runs
 //                               (APT_NETGUARD_SYSTEMD_RUN_DIR moves it, for tests with a fake systemctl)
 // /var/cache/apt-netguard/      V8 code caches, owned by the bundle's boot code (src/boot/)
@@ -69,6 +70,7 @@ export const runPaths = (run: string) => ({
   requests: join(run, 'requests'),
   apt: join(run, 'apt'),
   watch: join(run, 'watch'),
+  watcher: join(run, 'watcher'),
 });
 
 // The run dir (the gates) and systemd's runtime unit dir (the drop-ins).

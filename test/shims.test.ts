@@ -1,6 +1,7 @@
-// The hook shims (hooks/): apt goes on, and a missing node is one quiet line per apt run, not four.
+// The hook shims (hooks/): apt goes on, a missing node is one quiet line per apt run, and what needs no
+// node (issue 18: a node start per hook per dpkg run) is decided in sh without starting it.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratch } from './helpers/scratch.js';
@@ -17,7 +18,12 @@ function world() {
   const bundle = join(root, 'apt-netguard');
   writeFileSync(bundle, '#!/usr/bin/env node\n');
   chmodSync(bundle, 0o755);
-  const env = { PATH: bin, APT_NETGUARD_BIN: bundle, APT_NETGUARD_RUN_DIR: join(root, 'run') };
+  const env = {
+    PATH: bin,
+    APT_NETGUARD_BIN: bundle,
+    APT_NETGUARD_RUN_DIR: join(root, 'run'),
+    APT_NETGUARD_SYSTEMD_RUN_DIR: join(root, 'sd'),
+  };
   const hook = (shim: string, ...args: string[]) =>
     spawnSync('/bin/sh', [join(HOOKS, shim), ...args], { env, encoding: 'utf8' });
   return { root, env, hook };
@@ -34,7 +40,7 @@ describe('run-hook without node', () => {
     );
     // The next apt run (another apt process) is told again.
     writeFileSync(join(w.root, 'run/no-node'), '1\n');
-    expect(w.hook('run-hook', 'pre-invoke').stderr).toMatch(/node is not installed/);
+    expect(w.hook('run-hook', 'post-invoke').stderr).toMatch(/node is not installed/);
   });
   it('a missing bundle (removed, not purged) is silent', () => {
     const w = world();
@@ -53,5 +59,100 @@ describe('needrestart-restart without node', () => {
     symlinkSync(join(HOOKS, 'needrestart-restart'), link);
     const r = spawnSync('/bin/sh', [link], { env: w.env, encoding: 'utf8' });
     expect([r.status, r.stderr]).toEqual([0, '']);
+  });
+});
+
+// A node on PATH, and fakes that log their argv: the bundle, systemctl and logger.
+function withNode() {
+  const root = scratch('ng-shim-node-');
+  const bin = join(root, 'bin');
+  mkdirSync(bin);
+  const fake = (name: string) => {
+    writeFileSync(join(bin, name), `#!/bin/sh\necho "$*" >> ${root}/${name}.log\n`);
+    chmodSync(join(bin, name), 0o755);
+  };
+  ['node', 'systemctl', 'logger', 'apt-netguard'].forEach(fake);
+  for (const t of ['cat', 'rm', 'rmdir', 'mkdir', 'date']) symlinkSync(`/bin/${t}`, join(bin, t));
+  const run = join(root, 'run');
+  const sd = join(root, 'sd');
+  mkdirSync(join(run, 'armed'), { recursive: true });
+  const env = {
+    PATH: bin,
+    APT_NETGUARD_BIN: join(bin, 'apt-netguard'),
+    APT_NETGUARD_RUN_DIR: run,
+    APT_NETGUARD_SYSTEMD_RUN_DIR: sd,
+    APT_NETGUARD_GATE_LIB: join(HOOKS, 'gate.sh'),
+  };
+  const log = (name: string) =>
+    existsSync(join(root, `${name}.log`)) ? readFileSync(join(root, `${name}.log`), 'utf8') : '';
+  const hook = (args: string[], more: Record<string, string> = {}, input = '') =>
+    spawnSync('/bin/sh', [join(HOOKS, 'run-hook'), ...args], { env: { ...env, ...more }, input, encoding: 'utf8' })
+      .status;
+  return { root, run, sd, env, log, hook };
+}
+
+describe('run-hook decides in sh what needs no node', () => {
+  it.each([
+    ['pre-invoke (folded into pre-install-pkgs)', ['pre-invoke'], {}, ''],
+    ['post-dpkg with no drop-in armed', ['post-dpkg'], {}, ''],
+    ['apt-gone with no dpkg run open', ['apt-gone', '123', '456'], {}, ''],
+    ['APT_NETGUARD_DISABLE=1, pre-install-pkgs', ['pre-install-pkgs'], { APT_NETGUARD_DISABLE: '1' }, 'DISABLE'],
+    ['APT_NETGUARD_DISABLE=1, post-invoke', ['post-invoke'], { APT_NETGUARD_DISABLE: '1' }, ''],
+    ['post-invoke', ['post-invoke'], {}, 'hook post-invoke\n'],
+    ['pre-install-pkgs', ['pre-install-pkgs'], {}, 'hook pre-install-pkgs\n'],
+  ] as const)('%s', (_, args, more, expected) => {
+    const w = withNode();
+    expect(w.hook([...args], more, 'VERSION 3\n')).toBe(0);
+    if (expected === 'DISABLE') {
+      expect(w.log('apt-netguard')).toBe('');
+      expect(w.log('logger')).toMatch(/APT_NETGUARD_DISABLE=1: this dpkg run is not guarded/);
+    } else expect(w.log('apt-netguard')).toBe(expected);
+    expect(w.log('systemctl')).toBe('');
+  });
+
+  it('apt-gone with a dpkg run open goes to node', () => {
+    const w = withNode();
+    writeFileSync(join(w.run, 'open'), 'txn-1\n');
+    expect(w.hook(['apt-gone', '123', '456'])).toBe(0);
+    expect(w.log('apt-netguard')).toBe('hook apt-gone 123 456\n');
+  });
+
+  it('post-dpkg removes our drop-ins (and a .d dir left empty), then one daemon-reload', () => {
+    const w = withNode();
+    for (const u of ['systemd-networkd.service', 'tailscaled.service']) {
+      mkdirSync(join(w.sd, `${u}.d`), { recursive: true });
+      writeFileSync(join(w.sd, `${u}.d`, '50-apt-netguard.conf'), '[Unit]\nRefuseManualStop=yes\n');
+    }
+    writeFileSync(join(w.sd, 'tailscaled.service.d', '10-admin.conf'), '[Service]\n');
+    expect(w.hook(['post-dpkg'])).toBe(0);
+    expect(w.log('apt-netguard')).toBe('');
+    expect(w.log('systemctl')).toBe('daemon-reload\n');
+    expect(existsSync(join(w.sd, 'systemd-networkd.service.d'))).toBe(false);
+    expect(existsSync(join(w.sd, 'tailscaled.service.d', '50-apt-netguard.conf'))).toBe(false);
+    expect(existsSync(join(w.sd, 'tailscaled.service.d', '10-admin.conf'))).toBe(true);
+    expect(w.log('logger')).toMatch(/drop-ins removed: systemd-networkd.service tailscaled.service/);
+  });
+});
+
+describe('needrestart-restart inside an open dpkg run', () => {
+  const request = (mode: string | null) => {
+    const w = withNode();
+    if (mode) {
+      writeFileSync(join(w.run, 'open'), 'txn-1\n');
+      writeFileSync(join(w.run, 'armed', 'tailscaled.service'), `${mode}\n`);
+    }
+    const link = join(w.root, 'tailscaled.service');
+    symlinkSync(join(HOOKS, 'needrestart-restart'), link);
+    const r = spawnSync('/bin/sh', [link], { env: w.env, encoding: 'utf8' });
+    const requests = existsSync(join(w.run, 'requests')) ? readFileSync(join(w.run, 'requests'), 'utf8') : '';
+    return { status: r.status, node: w.log('apt-netguard'), requests: requests.replace(/^\d+ /gm, '') };
+  };
+  it.each([
+    ['guarded: recorded in sh, no node', 'guarded', '', 'needrestart tailscaled.service restart guarded\n'],
+    ['defer: recorded in sh, no node', 'defer', '', 'needrestart tailscaled.service restart defer\n'],
+    ["a standing veto: node weighs the unit's maps", 'veto', 'hook needrestart tailscaled.service\n', ''],
+    ['no dpkg run open: node runs the guarded sequence', null, 'hook needrestart tailscaled.service\n', ''],
+  ] as const)('%s', (_, mode, node, requests) => {
+    expect(request(mode)).toEqual({ status: 0, node, requests });
   });
 });

@@ -35,6 +35,7 @@ describe('layout', () => {
       requests: '/r/requests',
       apt: '/r/apt',
       watch: '/r/watch',
+      watcher: '/r/watcher',
     }));
 });
 

@@ -35,7 +35,10 @@ export async function postInvoke(ctx: AppContext): Promise<Txn | null> {
   });
   // A restore killed earlier is finished first; then this transaction's own, outside the txn lock.
   await resumeSafely(ctx);
-  if (closed) await restoreAfter(ctx, closed.txn, closed.seen);
+  // Most dpkg runs: nothing owed and nothing changed. No plan, no loader lookup, no restore record.
+  const idle = closed?.seen?.findings.length === 0 && !loadPending(ctx.state).some((p) => p.mode === 'guarded');
+  if (idle) ctx.log.debug({ txn: closed.txn.id }, 'nothing owed, nothing changed: no restore');
+  else if (closed) await restoreAfter(ctx, closed.txn, closed.seen);
   if (closed && ctx.degraded) {
     const sent = await sendDegraded(closed.txn.id, ctx.degraded, ctx.config.alerts, ctx.run);
     ctx.log.error({ txn: closed.txn.id, alerts: alertLines(sent) }, ctx.degraded);

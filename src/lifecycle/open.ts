@@ -44,16 +44,28 @@ export async function preInvoke(ctx: AppContext): Promise<Txn> {
   });
 }
 
-// The stream says what dpkg is about to do. Several streams can come for one transaction
-// (apt calls the hook per dpkg run); their packages accumulate and the decision is redone.
+const key = (p: PkgChange) => `${p.name}:${p.arch}:${p.newVersion}`;
+
+// The stream says what dpkg is about to do. apt runs this hook once per dpkg run, right after
+// Pre-Invoke, so it also opens the transaction (issue 18: one node start fewer per dpkg run). A
+// transaction found open is this run's when an older Pre-Invoke entry opened it (no packages yet)
+// or when the same apt sends the same packages again; any other was never closed, and preInvoke
+// closes it first.
 export async function preInstallPkgs(ctx: AppContext, stream: string): Promise<Txn> {
   const info = parseHookInfo(stream);
-  const cur = loadCurrent(ctx.state) ?? (await preInvoke(ctx));
+  const changes = changesByPackage(info);
+  const found = loadCurrent(ctx.state);
+  const me = frontend();
+  const again =
+    found?.state === 'armed' &&
+    found.apt?.pid === me?.pid &&
+    found.apt?.start === me?.start &&
+    changes.every((p) => found.packages.some((q) => key(q) === key(p)));
+  const cur = again ? found : await preInvoke(ctx);
   return withStateLock(ctx.state, 'txn', async () => {
     const txn = loadCurrent(ctx.state) ?? cur;
-    const key = (p: PkgChange) => `${p.name}:${p.arch}:${p.newVersion}`;
     const seen = new Set(txn.packages.map(key));
-    for (const p of changesByPackage(info)) if (!seen.has(key(p))) txn.packages.push(p);
+    for (const p of changes) if (!seen.has(key(p))) txn.packages.push(p);
     const offPath = systemctlGateMissing(info);
     if (offPath && !txn.notes.includes(offPath)) {
       txn.notes.push(offPath);
@@ -65,9 +77,6 @@ export async function preInstallPkgs(ctx: AppContext, stream: string): Promise<T
     const plan = decide(loaded.policy, txn.packages);
     Object.assign(txn, { decisions: plan.decisions, order: plan.order, deferred: plan.deferred });
     const vetoed = standing(loadVetoes(ctx.state), txn.invocations ?? {});
-    // The watcher is started once per transaction: a later stream of the same run that was armed
-    // and watched already re-arms only.
-    const watching = txn.apt !== undefined && txn.armed.length > 0;
     txn.armed = armSet(
       loaded.policy,
       plan.decisions,
@@ -80,10 +89,10 @@ export async function preInstallPkgs(ctx: AppContext, stream: string): Promise<T
     // Journal first, then arm: a crash in between leaves a journal that says more than is armed,
     // and disarming what is not there is harmless.
     txn.state = 'armed';
-    txn.apt ??= frontend() ?? undefined;
+    txn.apt ??= me ?? undefined;
     saveCurrent(ctx.state, txn);
     await arm(ctx.dirs, txn.id, txn.armed, ctx.run, txn.apt);
-    if (txn.apt && txn.armed.length && !watching) await watchApt(ctx, txn.apt);
+    if (txn.apt && txn.armed.length) await watchApt(ctx, txn.apt);
     for (const d of plan.decisions)
       ctx.log.info({ txn: txn.id, unit: d.unit, action: d.action, rule: d.rule, packages: d.packages }, d.reason);
     return txn;

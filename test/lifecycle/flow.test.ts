@@ -12,7 +12,7 @@ import { onCorrupt } from '../../src/state.js';
 import { defaultConfig } from '../../src/config/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending, saveCurrent } from '../../src/txn/store.js';
 import { aptGone, watchArgv } from '../../src/lifecycle/watchapt.js';
-import { self } from '../../src/procid.js';
+import { frontend, self } from '../../src/procid.js';
 import { goneProcess } from '../helpers/proc.js';
 import { fakeRun } from '../helpers/fake-run.js';
 import { scratch } from '../helpers/scratch.js';
@@ -262,7 +262,7 @@ describe('a killed apt leaves nothing armed', () => {
       '--description=apt-netguard: disarm if this apt process dies before its Post-Invoke',
       '--collect',
       '--quiet',
-      '--property=ExecStopPost=/usr/bin/apt-netguard hook apt-gone 42 77',
+      '--property=ExecStopPost=/usr/lib/apt-netguard/hooks/run-hook apt-gone 42 77',
       '/usr/bin/tail',
       '--pid=42',
       '-s',
@@ -297,5 +297,56 @@ describe('a killed apt leaves nothing armed', () => {
     expect(await aptGone(ctx, 1, '1')).toBe(false);
     expect(loadCurrent(ctx.state)?.state).toBe('armed');
     expect(gate('tailscaled.service', 'restart')).toBe(101);
+  });
+});
+
+describe('Pre-Invoke folded into Pre-Install-Pkgs (issue 18)', () => {
+  it('each dpkg run of one apt: Pre-Install-Pkgs alone opens and arms; a repeat is idempotent; one watcher', async () => {
+    const me = frontend();
+    expect(me).not.toBeNull();
+    const fake = fakeRun({ 'systemctl daemon-reload': '', [watchArgv(me!).join(' ')]: '' });
+    mkdirSync(join(root, 'systemd'), { recursive: true });
+    const c = { ...ctx, run: fake.run, probe: { ...ctx.probe, systemdRunDir: join(root, 'systemd') } };
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = await preInstallPkgs(c, STREAM);
+      expect([t.state, t.preSnapshot?.endsWith('-pre')]).toEqual(['armed', true]);
+      // The same stream again from the same apt: the same transaction, armed again, no new snapshot.
+      expect((await preInstallPkgs(c, STREAM)).id).toBe(t.id);
+      await postDpkg(c);
+      expect((await postInvoke(c))?.id).toBe(t.id);
+      ids.push(t.id);
+    }
+    expect(new Set(ids).size).toBe(3);
+    expect(fake.calls.filter((a) => a[0] === 'systemd-run')).toHaveLength(1);
+  });
+  it('a transaction a killed run left armed is closed as abandoned before the new one opens', async () => {
+    const t1 = await preInstallPkgs(ctx, STREAM);
+    saveCurrent(ctx.state, { ...t1, apt: goneProcess() });
+    const t2 = await preInstallPkgs(ctx, STREAM);
+    expect(t2.id).not.toBe(t1.id);
+    expect(loadClosed(ctx.state, t1.id)?.state).toBe('abandoned');
+    expect(loadCurrent(ctx.state)?.id).toBe(t2.id);
+  });
+});
+
+describe('the late Post-Invoke of a dpkg run that changed nothing (issue 18)', () => {
+  const HOSTNAME =
+    'VERSION 3\nAPT::Architecture=amd64\n\n' +
+    'hostname 3.23+nmu1 amd64 none = 3.23+nmu1 amd64 none /var/cache/apt/archives/hostname_3.23+nmu1_amd64.deb\n';
+  it.each([
+    ['nothing owed, nothing changed: stops before any plan', HOSTNAME, true],
+    ['a guarded restart owed: the restore runs', STREAM, false],
+  ])('%s', async (_, stream, idle) => {
+    const log = memoryLog();
+    const c = { ...ctx, log, config: defaultConfig() };
+    const t = await preInstallPkgs(c, stream);
+    await postDpkg(c);
+    await postInvoke(c);
+    expect(loadClosed(c.state, t.id)?.findings).toEqual([]);
+    const said = log.lines.some((l) => l.msg === 'nothing owed, nothing changed: no restore');
+    expect(said).toBe(idle);
+    // The restore that ran owed restarts left its record; the idle one left none.
+    expect(existsSync(join(c.state, 'restore'))).toBe(!idle);
   });
 });

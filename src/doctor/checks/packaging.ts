@@ -69,8 +69,6 @@ export function packagingChecks(f: Facts): Finding[] {
     const at = (re: RegExp) => post.findIndex((v) => re.test(v));
     const [pd, nr, pi] = [at(/run-hook post-dpkg/), at(/needrestart/), at(/run-hook post-invoke/)];
     const broken = [
-      !list('DPkg::Pre-Invoke').some((v) => /apt-netguard\/hooks\/run-hook pre-invoke/.test(v)) &&
-        'no Pre-Invoke entry',
       !list('DPkg::Pre-Install-Pkgs').some((v) => /apt-netguard\/hooks\/pre-install-pkgs/.test(v)) &&
         'no Pre-Install-Pkgs entry',
       pd < 0 && 'no Post-Invoke post-dpkg entry',
