@@ -164,17 +164,21 @@ try {
   console.log(
     'size   node -e 0  slowest*  target**  snapshot  ratio***   bare floor  execa floor     cold  peak RSS  file',
   );
+  // Issue 18: the small snapshot is held to the execa floor (execa is the fixed way to spawn, and its own
+  // spawn cost put 1.3 × (node + slowest) out of reach); the large one keeps 1.3 × (node + slowest).
+  const targetOf = (r) => (r.name === 'small' ? 1.15 * r.execaFloor : 1.3 * (r.node0 + r.slowest.ms));
+  const ratioOf = (r) => (r.name === 'small' ? r.snapshot / r.execaFloor : r.snapshot / (r.node0 + r.slowest.ms));
   for (const r of rows) {
-    const base = r.node0 + r.slowest.ms;
+    const met = r.snapshot <= targetOf(r) ? 'met' : 'NOT met';
     console.log(
-      `${r.name.padEnd(6)} ${f(r.node0)}  ${f(r.slowest.ms)}  ${f(1.3 * base)}  ${f(r.snapshot)}  ${(r.snapshot / base).toFixed(2).padStart(6)}    ${f(r.floor)}     ${f(r.execaFloor)}  ${f(r.cold)}  ${r.rss ? `${r.rss.toFixed(0)} MB`.padStart(8) : '     n/a'}  ${(r.bytes / 1e6).toFixed(2)} MB`,
+      `${r.name.padEnd(6)} ${f(r.node0)}  ${f(r.slowest.ms)}  ${f(targetOf(r))}  ${f(r.snapshot)}  ${ratioOf(r).toFixed(2).padStart(6)}    ${f(r.floor)}     ${f(r.execaFloor)}  ${f(r.cold)}  ${r.rss ? `${r.rss.toFixed(0)} MB`.padStart(8) : '     n/a'}  ${(r.bytes / 1e6).toFixed(2)} MB  ${met}`,
     );
   }
   for (const r of rows)
     console.log(`${r.name} probe processes: ${r.probes.map((p) => `${p.ms.toFixed(1)} ${p.cmd}`).join(' | ')}`);
   console.log('* slowest = the slowest single process a snapshot runs, alone (listed above)');
   console.log(
-    '** target = 1.3 × (node -e 0 + slowest)      *** ratio = snapshot / (node -e 0 + slowest), target ≤ 1.30',
+    '** target: small ≤ 1.15 × execa floor; large ≤ 1.3 × (node -e 0 + slowest)   *** ratio = snapshot / that base',
   );
   console.log(
     'bare floor = node plus child_process.spawn of the same processes, stdout to files, nothing else (bench/floor.mjs)',

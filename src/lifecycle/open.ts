@@ -20,14 +20,14 @@ import { frontend } from '../procid.js';
 
 // A transaction still open here was never closed (guard or apt killed): close it first, then
 // open a fresh one. A second Pre-Invoke of the same run finds its own "open" one and keeps it.
-export async function preInvoke(ctx: AppContext): Promise<Txn> {
+// `loaded`: the policy its caller already read (one YAML parse per hook process).
+export async function preInvoke(ctx: AppContext, loaded = loadPolicy(ctx.policyDirs)): Promise<Txn> {
   // A restore killed mid-way is finished before dpkg touches anything again.
   await resumeSafely(ctx);
   return withStateLock(ctx.state, 'txn', async () => {
     const cur = loadCurrent(ctx.state);
     if (cur?.state === 'open' && cur.packages.length === 0) return cur;
     if (cur) await reconcile(ctx, cur, 'a new dpkg run started before this one was closed');
-    const loaded = loadPolicy(ctx.policyDirs);
     const units = unitsToProbe(loaded.policy);
     const now = ctx.now();
     const snap = await takeSnapshot(ctx.run, { ...ctx.probe, units }, 'pre', now);
@@ -61,7 +61,8 @@ export async function preInstallPkgs(ctx: AppContext, stream: string): Promise<T
     found.apt?.pid === me?.pid &&
     found.apt?.start === me?.start &&
     changes.every((p) => found.packages.some((q) => key(q) === key(p)));
-  const cur = again ? found : await preInvoke(ctx);
+  const loaded = loadPolicy(ctx.policyDirs);
+  const cur = again ? found : await preInvoke(ctx, loaded);
   return withStateLock(ctx.state, 'txn', async () => {
     const txn = loadCurrent(ctx.state) ?? cur;
     const seen = new Set(txn.packages.map(key));
@@ -71,7 +72,6 @@ export async function preInstallPkgs(ctx: AppContext, stream: string): Promise<T
       txn.notes.push(offPath);
       ctx.log.warn({ txn: txn.id }, offPath);
     }
-    const loaded = loadPolicy(ctx.policyDirs);
     for (const e of loaded.errors)
       ctx.log.error({ txn: txn.id, problem: e }, 'policy error; the shipped defaults apply');
     const plan = decide(loaded.policy, txn.packages);
