@@ -1,7 +1,16 @@
 // The hook shims (hooks/): apt goes on, a missing node is one quiet line per apt run, and what needs no
 // node (issue 18: a node start per hook per dpkg run) is decided in sh without starting it.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratch } from './helpers/scratch.js';
@@ -108,6 +117,22 @@ describe('run-hook decides in sh what needs no node', () => {
       expect(w.log('logger')).toMatch(/APT_NETGUARD_DISABLE=1: this dpkg run is not guarded/);
     } else expect(w.log('apt-netguard')).toBe(expected);
     expect(w.log('systemctl')).toBe('');
+  });
+
+  it("APT_NETGUARD_DISABLE=1 under apt: the stream on fd 20 (apt's InfoFD) is drained, exit 0", () => {
+    const w = withNode();
+    const stream = join(w.root, 'stream');
+    writeFileSync(stream, 'VERSION 3\n');
+    const fd = openSync(stream, 'r');
+    const stdio = ['ignore', 'pipe', 'pipe', ...Array<'ignore'>(17).fill('ignore'), fd] as const;
+    const r = spawnSync('/bin/sh', [join(HOOKS, 'run-hook'), 'pre-install-pkgs'], {
+      env: { ...w.env, APT_NETGUARD_DISABLE: '1', APT_HOOK_INFO_FD: '20' },
+      stdio: [...stdio],
+      encoding: 'utf8',
+    });
+    closeSync(fd);
+    expect([r.status, r.stderr]).toEqual([0, '']);
+    expect(w.log('apt-netguard')).toBe('');
   });
 
   it('apt-gone with a dpkg run open goes to node', () => {
