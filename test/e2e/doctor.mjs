@@ -94,6 +94,10 @@ export const doctorScenarios = [
         ).status === 0;
       check(up(2223), `lab-ts.socket not listening after boot: ${c.sh('systemctl', 'status', 'lab-ts.socket').out}`);
       check(up(2225), `lab-ts6.socket (IPv6, FreeBind) not listening: ${listening(c, 2225)}`);
+      // FreeBind let the socket listen before the address existed; a connection needs the address.
+      const addr =
+        'for i in $(seq 600); do ip -4 addr show tailscale0 2>/dev/null | grep -q 100.64.0.1 && exit 0; sleep 0.1; done; exit 1';
+      check(c.sh('sh', '-c', addr).status === 0, 'tailscale0 has no 100.64.0.1 60 s after boot');
       const hello = c.out('bash', '-c', 'exec 3<>/dev/tcp/100.64.0.1/2223 && cat <&3');
       check(hello.trim() === 'lab-ts', `connect to 100.64.0.1:2223 gave ${JSON.stringify(hello)}`);
       const after = doctor(c);
