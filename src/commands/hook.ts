@@ -7,15 +7,19 @@ import { UsageError, messageOf } from '../errors.js';
 export const help = `Usage: apt-netguard hook NAME [ARGS]
 
 Called by apt (/etc/apt/apt.conf.d), needrestart (restart.d) and the hook shims; not by hand.
-  pre-invoke          DPkg::Pre-Invoke: snapshot "pre", open the transaction
   pre-install-pkgs    DPkg::Pre-Install-Pkgs (version 3, stream on $APT_HOOK_INFO_FD or stdin):
-                      record packages, decide per policy, arm the gates
+                      snapshot "pre", open the transaction, record packages, decide per policy,
+                      arm the gates
+  pre-invoke          snapshot "pre" and open the transaction only (pre-install-pkgs does this
+                      itself; the shim no longer starts node for DPkg::Pre-Invoke)
   post-dpkg           early DPkg::Post-Invoke (before needrestart's): remove the runtime drop-ins
+                      (the shim does this in sh)
   post-invoke         late DPkg::Post-Invoke (after needrestart's): disarm, record the owed
                       restarts (guarded, then deferred) in order, diff against "pre", close;
                       then the ordered restore (see 'apt-netguard restore --help'), once per
                       transaction, unless restore.auto is off in config.yaml
-  needrestart UNIT    needrestart's restart.d script for UNIT
+  needrestart UNIT    needrestart's restart.d script for UNIT (inside a dpkg run the shim records
+                      the request in sh, unless a standing veto needs weighing)
   apt-gone PID START  the watcher's ExecStopPost: the apt that armed the gates has ended; a
                       transaction it left open is closed as abandoned, and the gates disarmed
 
