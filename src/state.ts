@@ -25,6 +25,9 @@
 //   apt                         `<pid> <start>` of the apt that armed: the gate holds only while it lives
 //   watch                       the running watch service: its process and its last heartbeat (status reads it)
 //   watcher                     `<pid> <start>` of the apt whose watcher unit (lifecycle/watchapt.ts) runs
+//   stream                      sha256 of the Pre-Install-Pkgs stream that armed the open run: the shim
+//                               (hooks/run-hook) skips a repeat of it; it also reads open, and, for a
+//                               Post-Invoke with nothing to do, txn/current.json and restore/current.json
 // /run/systemd/system/<unit>.d/50-apt-netguard.conf   RefuseManualStop=yes while dpkg runs
 //                               (APT_NETGUARD_SYSTEMD_RUN_DIR moves it, for tests with a fake systemctl)
 // /var/cache/apt-netguard/      V8 code caches, owned by the bundle's boot code (src/boot/)
@@ -71,6 +74,7 @@ export const runPaths = (run: string) => ({
   apt: join(run, 'apt'),
   watch: join(run, 'watch'),
   watcher: join(run, 'watcher'),
+  stream: join(run, 'stream'),
 });
 
 // The run dir (the gates) and systemd's runtime unit dir (the drop-ins).

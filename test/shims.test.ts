@@ -11,9 +11,10 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratch } from './helpers/scratch.js';
+import { streamSum } from '../src/txn/arm.js';
 
 const HOOKS = new URL('../hooks/', import.meta.url).pathname;
 
@@ -49,7 +50,7 @@ describe('run-hook without node', () => {
     );
     // The next apt run (another apt process) is told again.
     writeFileSync(join(w.root, 'run/no-node'), '1\n');
-    expect(w.hook('run-hook', 'post-invoke').stderr).toMatch(/node is not installed/);
+    expect(w.hook('run-hook', 'pre-install-pkgs').stderr).toMatch(/node is not installed/);
   });
   it('a missing bundle (removed, not purged) is silent', () => {
     const w = world();
@@ -81,7 +82,12 @@ function withNode() {
     chmodSync(join(bin, name), 0o755);
   };
   ['node', 'systemctl', 'logger', 'apt-netguard'].forEach(fake);
-  for (const t of ['cat', 'rm', 'rmdir', 'mkdir', 'date']) symlinkSync(`/bin/${t}`, join(bin, t));
+  // The bundle's fake also keeps what it read on stdin (the Pre-Install-Pkgs stream).
+  writeFileSync(
+    join(bin, 'apt-netguard'),
+    `#!/bin/sh\necho "$*" >> ${root}/apt-netguard.log\n[ "$2" = pre-install-pkgs ] && cat > ${root}/stdin\n`,
+  );
+  for (const t of ['cat', 'rm', 'rmdir', 'mkdir', 'date', 'sha256sum']) symlinkSync(`/usr/bin/${t}`, join(bin, t));
   const run = join(root, 'run');
   const sd = join(root, 'sd');
   mkdirSync(join(run, 'armed'), { recursive: true });
@@ -107,7 +113,7 @@ describe('run-hook decides in sh what needs no node', () => {
     ['apt-gone with no dpkg run open', ['apt-gone', '123', '456'], {}, ''],
     ['APT_NETGUARD_DISABLE=1, pre-install-pkgs', ['pre-install-pkgs'], { APT_NETGUARD_DISABLE: '1' }, 'DISABLE'],
     ['APT_NETGUARD_DISABLE=1, post-invoke', ['post-invoke'], { APT_NETGUARD_DISABLE: '1' }, ''],
-    ['post-invoke', ['post-invoke'], {}, 'hook post-invoke\n'],
+    ['post-invoke with nothing open (a repeat, or no dpkg run behind it)', ['post-invoke'], {}, ''],
     ['pre-install-pkgs', ['pre-install-pkgs'], {}, 'hook pre-install-pkgs\n'],
   ] as const)('%s', (_, args, more, expected) => {
     const w = withNode();
@@ -133,6 +139,19 @@ describe('run-hook decides in sh what needs no node', () => {
     closeSync(fd);
     expect([r.status, r.stderr]).toEqual([0, '']);
     expect(w.log('apt-netguard')).toBe('');
+  });
+
+  it.each([
+    ['a dpkg run open', 'open'],
+    ['a transaction a killed run left in the state dir', 'state/txn/current.json'],
+    ['a restore a killed guard left', 'state/restore/current.json'],
+  ])('post-invoke with %s goes to node', (_, file) => {
+    const w = withNode();
+    const path = file === 'open' ? join(w.run, 'open') : join(w.root, file);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, '{}\n');
+    expect(w.hook(['post-invoke'], { APT_NETGUARD_STATE_DIR: join(w.root, 'state') })).toBe(0);
+    expect(w.log('apt-netguard')).toBe('hook post-invoke\n');
   });
 
   it('apt-gone with a dpkg run open goes to node', () => {
@@ -179,5 +198,50 @@ describe('needrestart-restart inside an open dpkg run', () => {
     ['no dpkg run open: node runs the guarded sequence', null, 'hook needrestart tailscaled.service\n', ''],
   ] as const)('%s', (_, mode, node, requests) => {
     expect(request(mode)).toEqual({ status: 0, node, requests });
+  });
+});
+
+describe('pre-install-pkgs repeated for one step (unattended-upgrades reads apt.conf twice)', () => {
+  const STREAM = 'VERSION 3\nAPT::Architecture=amd64\n\nhostname 3.23 amd64 none = 3.23 amd64 none /x.deb\n';
+  // The hook as apt runs it: the stream on fd 20.
+  const run = (w: ReturnType<typeof withNode>, stream: string) => {
+    const file = join(w.root, `s-${Math.random()}`);
+    writeFileSync(file, stream);
+    const fd = openSync(file, 'r');
+    const r = spawnSync('/bin/sh', [join(HOOKS, 'run-hook'), 'pre-install-pkgs'], {
+      env: { ...w.env, APT_HOOK_INFO_FD: '20' },
+      stdio: ['ignore', 'pipe', 'pipe', ...Array<'ignore'>(17).fill('ignore'), fd],
+      encoding: 'utf8',
+    });
+    closeSync(fd);
+    return r.status;
+  };
+  // What node leaves when it armed a run for this stream.
+  const armedFor = (w: ReturnType<typeof withNode>, stream: string) => {
+    writeFileSync(join(w.run, 'open'), 'txn-1\n');
+    writeFileSync(join(w.run, 'stream'), streamSum(stream));
+  };
+
+  it('the first: node gets the stream, whole, on stdin', () => {
+    const w = withNode();
+    expect(run(w, STREAM)).toBe(0);
+    expect(w.log('apt-netguard')).toBe('hook pre-install-pkgs\n');
+    expect(readFileSync(join(w.root, 'stdin'), 'utf8')).toBe(STREAM);
+  });
+  it.each([
+    ['the same stream again, the run open and armed for it: nothing', STREAM, null, ''],
+    [
+      'another stream (the next step): node',
+      `${STREAM}tzdata 1 all none < 2 all none /t.deb\n`,
+      null,
+      'hook pre-install-pkgs\n',
+    ],
+    ['the same stream, but the apt that armed is gone: node', STREAM, '999999999 1', 'hook pre-install-pkgs\n'],
+  ])('%s', (_, stream, apt, node) => {
+    const w = withNode();
+    armedFor(w, STREAM);
+    if (apt) writeFileSync(join(w.run, 'apt'), `${apt}\n`);
+    expect(run(w, stream)).toBe(0);
+    expect(w.log('apt-netguard')).toBe(node);
   });
 });

@@ -36,6 +36,7 @@ describe('layout', () => {
       apt: '/r/apt',
       watch: '/r/watch',
       watcher: '/r/watcher',
+      stream: '/r/stream',
     }));
 });
 

@@ -91,7 +91,7 @@ export async function preInstallPkgs(ctx: AppContext, stream: string): Promise<T
     txn.state = 'armed';
     txn.apt ??= me ?? undefined;
     saveCurrent(ctx.state, txn);
-    await arm(ctx.dirs, txn.id, txn.armed, ctx.run, txn.apt);
+    await arm(ctx.dirs, txn.id, txn.armed, ctx.run, txn.apt, stream);
     if (txn.apt && txn.armed.length) await watchApt(ctx, txn.apt);
     for (const d of plan.decisions)
       ctx.log.info({ txn: txn.id, unit: d.unit, action: d.action, rule: d.rule, packages: d.packages }, d.reason);

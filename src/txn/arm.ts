@@ -1,6 +1,7 @@
 // Arming: the files that make the gates refuse restarts while a transaction is open (their
 // layout is drawn in state.ts), and the RefuseManualStop drop-ins for refuse-stop units.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Run } from '../exec.js';
 import type { PkgChange } from '../apt/hookinfo.js';
@@ -33,13 +34,19 @@ export function armSet(
   return out;
 }
 
+// The sha256 the shim compares a Pre-Install-Pkgs stream by: trailing newlines folded to one, as a
+// shell's $(cat) and printf leave them.
+export const streamSum = (stream: string) => createHash('sha256').update(stream.replace(/\n*$/, '\n')).digest('hex');
+
 // `apt`: the process that armed (pid and start time), for the gate to check that it still lives.
+// `stream`: the Pre-Install-Pkgs stream this arming follows, whose repeat the shim skips.
 export async function arm(
   dirs: ArmDirs,
   txnId: string,
   armed: readonly Armed[],
   run: Run,
   apt?: { pid: number; start: string },
+  stream?: string,
 ): Promise<void> {
   const gates = runPaths(dirs.run);
   const gateDir = gates.armed;
@@ -48,6 +55,7 @@ export async function arm(
   for (const a of armed) writeFileSync(join(gateDir, a.unit), `${a.mode}\n`);
   if (apt) writeFileSync(gates.apt, `${apt.pid} ${apt.start}\n`);
   writeFileSync(gates.open, `${txnId}\n`);
+  if (stream !== undefined) writeFileSync(gates.stream, streamSum(stream));
   let changed = false;
   for (const a of armed.filter((x) => x.dropIn)) {
     const dir = dropInDir(dirs.systemdRun, a.unit);
@@ -80,6 +88,7 @@ export function disarmGates(dirs: ArmDirs): string {
   rmSync(gates.open, { force: true });
   rmSync(gates.armed, { recursive: true, force: true });
   rmSync(gates.apt, { force: true });
+  rmSync(gates.stream, { force: true });
   const path = gates.requests;
   const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
   rmSync(path, { force: true });
