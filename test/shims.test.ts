@@ -154,11 +154,15 @@ describe('run-hook decides in sh what needs no node', () => {
     expect(w.log('apt-netguard')).toBe('hook post-invoke\n');
   });
 
-  it('apt-gone with a dpkg run open goes to node', () => {
+  it.each([
+    ['a dpkg run open, armed by that apt: node', '123 456', 'hook apt-gone 123 456\n'],
+    ["a dpkg run open, armed by another (the next unattended-upgrades step's): nothing", '789 1', ''],
+  ])('apt-gone with %s', (_, apt, node) => {
     const w = withNode();
     writeFileSync(join(w.run, 'open'), 'txn-1\n');
+    writeFileSync(join(w.run, 'apt'), `${apt}\n`);
     expect(w.hook(['apt-gone', '123', '456'])).toBe(0);
-    expect(w.log('apt-netguard')).toBe('hook apt-gone 123 456\n');
+    expect(w.log('apt-netguard')).toBe(node);
   });
 
   it('post-dpkg removes our drop-ins (and a .d dir left empty), then one daemon-reload', () => {
