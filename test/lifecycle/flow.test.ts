@@ -262,6 +262,7 @@ describe('a killed apt leaves nothing armed', () => {
       '--description=apt-netguard: disarm if this apt process dies before its Post-Invoke',
       '--collect',
       '--quiet',
+      '--no-block',
       '--property=ExecStopPost=/usr/lib/apt-netguard/hooks/run-hook apt-gone 42 77',
       '/usr/bin/tail',
       '--pid=42',
