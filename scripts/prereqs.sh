@@ -14,6 +14,8 @@ command -v nsenter >/dev/null || need+=(util-linux)
 command -v dh >/dev/null || need+=(debhelper)
 command -v fakeroot >/dev/null || need+=(fakeroot)
 command -v lintian >/dev/null || need+=(lintian)
+# Prometheus' promtool checks the textfile metrics and the example alerting rules (Debian's prometheus).
+command -v promtool >/dev/null || need+=(prometheus)
 # Debian's own nodejs (bookworm: 18.19) is the runtime the package targets; keep a newer one if present.
 if ! command -v node >/dev/null; then need+=(nodejs); fi
 if ! command -v npm >/dev/null; then need+=(npm); fi

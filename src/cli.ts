@@ -27,6 +27,8 @@ Commands:
   watch --once        look once against the last good state, and restore known breakage
   accept              make the state now the watch's baseline
   doctor [--fix]      name the configuration hazards behind the incidents, and fix the safe ones
+  metrics [--stdout]  write apt_netguard.prom for node_exporter's textfile collector
+  check               a monitoring plugin: one line, exit 0-3 (Nagios, Icinga)
   hook NAME           what apt and needrestart call (see 'apt-netguard hook --help')
   help [command]      this text, or a command's
 
@@ -78,6 +80,14 @@ async function load(name: string): Promise<Command | null> {
     case 'doctor': {
       const m = await import('./commands/doctor.js');
       return { help: m.help, run: m.doctorCommand };
+    }
+    case 'metrics': {
+      const m = await import('./commands/metrics.js');
+      return { help: m.help, run: m.metricsCommand };
+    }
+    case 'check': {
+      const m = await import('./commands/metrics.js');
+      return { help: m.checkHelp, run: m.checkCommand };
     }
     case 'accept': {
       const m = await import('./commands/watch.js');

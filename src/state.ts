@@ -16,6 +16,9 @@
 //   restore/<id>.json           ended restores, the newest 50
 //   watch.json                  the watch's incidents, its hourly actions, and since when tailscale is not Running
 //   watch-baseline.json         the last snapshot verified good, which the watch compares against (a snapshot)
+//   metrics/.lock               lock 'metrics': the counters
+//   metrics/counters.json       counters that outlive the processes: restores by trigger and result, hook failures
+//   metrics/doctor.json         the last doctor run's findings (id, severity), for the textfile
 // /run/apt-netguard/            the run dir (APT_NETGUARD_RUN_DIR): the gates, gone at reboot as they must be
 //   state/                      the state dir's layout again, for runs while the state dir cannot be
 //                               written (read-only, full): the guard goes on guarding from here
@@ -65,6 +68,9 @@ export const statePaths = (state: string) => ({
   restore: join(state, 'restore'),
   watch: join(state, 'watch.json'),
   watchBaseline: join(state, 'watch-baseline.json'),
+  metrics: join(state, 'metrics'),
+  counters: join(state, 'metrics', 'counters.json'),
+  doctorFindings: join(state, 'metrics', 'doctor.json'),
 });
 
 export const runPaths = (run: string) => ({
@@ -92,6 +98,7 @@ const LOCK_DIR = {
   snapshots: (s: string) => s,
   txn: (s: string) => statePaths(s).txn,
   restore: (s: string) => statePaths(s).restore,
+  metrics: (s: string) => statePaths(s).metrics,
 };
 export type LockName = keyof typeof LOCK_DIR;
 

@@ -32,7 +32,7 @@ const LAYERS = [
   ['diff'],
   ['context', 'txn'],
   ['restore'],
-  ['watch', 'doctor'],
+  ['watch', 'doctor', 'metrics'],
   ['lifecycle'],
   ['commands'],
   ['cli', 'main'],

@@ -27,6 +27,9 @@ describe('layout', () => {
       restore: '/s/restore',
       watch: '/s/watch.json',
       watchBaseline: '/s/watch-baseline.json',
+      metrics: '/s/metrics',
+      counters: '/s/metrics/counters.json',
+      doctorFindings: '/s/metrics/doctor.json',
     }));
   it('the run dir the shell gate reads', () =>
     expect(runPaths('/r')).toEqual({

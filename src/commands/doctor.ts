@@ -2,7 +2,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { out } from '../stdout.js';
-import { EXIT, UsageError } from '../errors.js';
+import { EXIT, UsageError, messageOf } from '../errors.js';
+import type { AppContext } from '../context.js';
+import type { Finding } from '../doctor/model.js';
 import { COMMON, POLICY_FLAGS, parse, settingsOf } from './options.js';
 
 export const help = `Usage: apt-netguard doctor [--json] [--fix [--dry-run]]
@@ -51,6 +53,7 @@ export async function doctorCommand(args: string[]): Promise<number> {
     const ctx = await appContext(s, log);
     const facts = await gather(ctx);
     const findings = runChecks(facts);
+    await remember(ctx, findings);
     if (!v.fix) {
       out(v.json ? `${JSON.stringify({ findings, blind: facts.blind })}\n` : fmt.formatFindings(findings, facts.blind));
       // A check that could not run is not a clean bill: said under NOT SEEN, and exit 1.
@@ -77,5 +80,23 @@ export async function doctorCommand(args: string[]): Promise<number> {
     return exitOf(v['dry-run'] ? findings : left);
   } finally {
     await close();
+  }
+}
+
+// The findings reach the textfile (apt_netguard_doctor_findings); a doctor run by a user who cannot
+// write the state dir still reports.
+async function remember(ctx: AppContext, findings: readonly Finding[]): Promise<void> {
+  const [{ saveDoctor }, { publish }] = await Promise.all([
+    import('../metrics/store.js'),
+    import('../metrics/publish.js'),
+  ]);
+  try {
+    saveDoctor(ctx.state, {
+      at: ctx.now().toISOString(),
+      findings: findings.map((f) => ({ id: f.id, severity: f.severity })),
+    });
+    publish(ctx);
+  } catch (err) {
+    ctx.log.warn({ err: messageOf(err) }, 'doctor: its findings are not kept for the metrics');
   }
 }

@@ -53,6 +53,8 @@ async function guarded(name: string, rest: string[], ctx: AppContext, s: Setting
   try {
     await dispatch(name, rest, ctx, s);
     log.debug({ hook: name, ms: Math.round(performance.now() - started) }, 'hook done');
+    // A transaction closed (or abandoned): the textfile says so (metrics.textfile-dir).
+    if (name === 'post-invoke' || name === 'apt-gone') await publishNow(ctx);
     return 0;
   } catch (err) {
     // The one catch of hook mode: log, and let apt go on unless the admin asked for strict.
@@ -60,6 +62,7 @@ async function guarded(name: string, rest: string[], ctx: AppContext, s: Setting
       { hook: name, err: messageOf(err), strict: ctx.strict },
       ctx.strict ? 'hook failed; strict mode stops apt' : 'hook failed; apt goes on',
     );
+    await countFailure(ctx, name);
     return ctx.strict ? STRICT_FAILURE : 0;
   }
 }
@@ -88,4 +91,17 @@ async function dispatch(name: string, rest: string[], ctx: AppContext, s: Settin
     default:
       throw new UsageError(`unknown hook '${name}'`);
   }
+}
+
+const publishNow = async (ctx: AppContext) => (await import('../metrics/publish.js')).publish(ctx);
+
+// Counted by hook name, never by what the caller typed (no free-form label); never throws.
+async function countFailure(ctx: AppContext, name: string): Promise<void> {
+  const [{ HOOKS }, { bump }] = await Promise.all([
+    import('../metrics/exposition.js'),
+    import('../restore/counters.js'),
+  ]);
+  await bump(ctx.state, 'hookFailures', HOOKS.includes(name) ? name : 'other')
+    .then(() => publishNow(ctx))
+    .catch((e: unknown) => ctx.log.warn({ hook: name, err: messageOf(e) }, 'metrics: the failure was not counted'));
 }

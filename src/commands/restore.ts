@@ -55,7 +55,7 @@ export async function setup(args: string[], logLevel: 'warn' | 'info' = 'warn') 
   return { v, ctx, print, close };
 }
 
-// A restore by hand, or from the timer, is journaled like a hook's.
+// A restore by hand, or from the timer, is journaled like a hook's, and published to the textfile.
 export const journaled =
   (cmd: (x: Awaited<ReturnType<typeof setup>>) => Promise<number>, logLevel: 'warn' | 'info' = 'warn') =>
   async (args: string[]): Promise<number> => {
@@ -63,6 +63,8 @@ export const journaled =
     try {
       return await cmd(x);
     } finally {
+      // What a restore, the watch or accept changed reaches the textfile (metrics.textfile-dir).
+      (await import('../metrics/publish.js')).publish(x.ctx);
       await x.close();
     }
   };

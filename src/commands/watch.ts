@@ -49,14 +49,24 @@ export async function watchCommand(args: string[]): Promise<number> {
 }
 // Until SIGTERM or SIGINT (systemctl stop): the loop of watch/daemon.ts.
 const daemon = journaled(async ({ ctx }) => {
-  const { runDaemon } = await import('../watch/daemon.js');
+  const [{ runDaemon }, { watchOnce }, { publish }] = await Promise.all([
+    import('../watch/daemon.js'),
+    import('../watch/run.js'),
+    import('../metrics/publish.js'),
+  ]);
   // NOTE: `on`, not `once`: signal-exit 3 (proper-lockfile's) re-raises a signal when it finds itself
   // the only listener left, and node drops a `once` listener before calling it (measured: exit 143).
   const stopped = new Promise<void>((resolve) => {
     process.on('SIGTERM', () => resolve());
     process.on('SIGINT', () => resolve());
   });
-  return runDaemon(ctx, { heartbeatMs: ctx.config.watch.heartbeatMs, debounceMs: 200, stopped });
+  // Each look's outcome (an action, a suspension, a new baseline) reaches the textfile.
+  const look = async (c: typeof ctx) => {
+    const r = await watchOnce(c);
+    publish(c);
+    return r;
+  };
+  return runDaemon(ctx, { heartbeatMs: ctx.config.watch.heartbeatMs, debounceMs: 200, stopped, look });
   // A service's journal gets one line per start, detection and action: info, not only warnings.
 }, 'info');
 const once = journaled(async ({ ctx, print }) => {

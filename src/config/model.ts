@@ -37,6 +37,11 @@ export interface Config {
     // Restarts owed longer than this are a finding (restarts-owed-long): a daemon runs an old binary.
     owedDays: number;
   };
+  // Fleet visibility (issue 19): the textfile for node_exporter's textfile collector.
+  metrics: {
+    // Where apt_netguard.prom is written; nothing is written while the directory does not exist.
+    textfileDir: string;
+  };
   alerts: {
     onSuccess: boolean;
     webhook: Webhook | null;
@@ -49,5 +54,7 @@ export const defaultConfig = (): Config => ({
   restore: { auto: true, settleTimeoutMs: 30_000, quietMs: 1_000, stepTimeoutMs: 20_000, retries: 1, maxPerHour: 6 },
   watch: { mode: 'act', maxPerHour: 3, reconnectAfterMs: 90_000, heartbeatMs: 60_000 },
   doctor: { owedDays: 7 },
+  // Debian's prometheus-node-exporter reads this directory (its --collector.textfile.directory).
+  metrics: { textfileDir: '/var/lib/prometheus/node-exporter' },
   alerts: { onSuccess: false, webhook: null, command: null },
 });

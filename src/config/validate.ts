@@ -46,7 +46,13 @@ export function validateConfig(file: string, text: string): { config: Config; er
       else at(p.key, `${what}: unknown setting '${k}'`, `known: ${known.join(', ')}${suggest(k, known)}`);
     }
   };
-  each(doc.contents, 'config.yaml', ['strict', 'restore', 'watch', 'doctor', 'alerts'], (k, v) => {
+  each(doc.contents, 'config.yaml', ['strict', 'restore', 'watch', 'doctor', 'metrics', 'alerts'], (k, v) => {
+    if (k === 'metrics')
+      each(v, 'metrics', ['textfile-dir'], (_mk, mv) => {
+        const dir = isScalar(mv) && typeof mv.value === 'string' ? mv.value : '';
+        if (dir.startsWith('/')) config.metrics.textfileDir = dir;
+        else at(mv, 'metrics.textfile-dir must be an absolute path', 'e.g. /var/lib/prometheus/node-exporter');
+      });
     if (k === 'doctor')
       each(v, 'doctor', ['owed-days'], (_dk, dv) => {
         const got = value(dv, { kind: 'int', min: 1, max: 365 }, 'doctor.owed-days');

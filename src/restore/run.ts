@@ -21,6 +21,7 @@ import { withStateLock } from '../state.js';
 import { unitsToProbe } from '../tailscale.js';
 import { NO_LOADER, planRestore } from './plan.js';
 import { classify } from './verify.js';
+import { bump } from './counters.js';
 
 // A restore killed this many times is not resumed again: something kills it, and looping is worse.
 export const MAX_RESUMES = 2;
@@ -171,6 +172,9 @@ async function conclude(ctx: AppContext, rec: RestoreRecord): Promise<RestoreRec
   if (rec.state !== 'verified' || ctx.config.alerts.onSuccess)
     rec.alerts = await sendAlerts(rec, ctx.config.alerts, ctx.run);
   finish(ctx.state, rec);
+  await bump(ctx.state, 'restores', `${rec.trigger.kind}|${rec.state}`).catch((err: unknown) =>
+    ctx.log.warn({ restore: rec.id, err: messageOf(err) }, 'metrics: the restore counter cannot be written'),
+  );
   const fields = {
     restore: rec.id,
     state: rec.state,

@@ -18,6 +18,7 @@ describe('validateConfig', () => {
       'strict: true\nrestore:\n  auto: false\n  settle-timeout: 10\n  quiet: 0.5\n  step-timeout: 5\n  retries: 2\n  max-per-hour: 1\n' +
         'watch:\n  mode: report\n  max-per-hour: 2\n  reconnect-after: 120\n  heartbeat: 30\n' +
         'doctor:\n  owed-days: 3\n' +
+        'metrics:\n  textfile-dir: /srv/textfile\n' +
         'alerts:\n  on-success: true\n  webhook:\n    url: http://127.0.0.1:9000/h\n    timeout: 2\n    headers: {Authorization: Bearer x}\n  command: [/usr/bin/logger, -t, netguard]\n',
     );
     expect(v.errors).toEqual([]);
@@ -26,6 +27,7 @@ describe('validateConfig', () => {
       restore: { auto: false, settleTimeoutMs: 10_000, quietMs: 500, stepTimeoutMs: 5_000, retries: 2, maxPerHour: 1 },
       watch: { mode: 'report', maxPerHour: 2, reconnectAfterMs: 120_000, heartbeatMs: 30_000 },
       doctor: { owedDays: 3 },
+      metrics: { textfileDir: '/srv/textfile' },
       alerts: {
         onSuccess: true,
         webhook: { url: 'http://127.0.0.1:9000/h', timeoutMs: 2_000, headers: { Authorization: 'Bearer x' } },
@@ -39,6 +41,10 @@ describe('validateConfig', () => {
     [
       'watch:\n  mode: acts\n',
       "config.yaml:2:9: watch.mode must be one of act, report, off (hint: did you mean 'act'?)",
+    ],
+    [
+      'metrics:\n  textfile-dir: prom\n',
+      'config.yaml:2:17: metrics.textfile-dir must be an absolute path (hint: e.g. /var/lib/prometheus/node-exporter)',
     ],
     [
       'watch:\n  reconnect-after: 5\n',
