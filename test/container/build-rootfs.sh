@@ -31,6 +31,10 @@ chroot "$DIR" apt-get update -qq
 # apt, not debootstrap: debootstrap's resolver does not follow virtual packages (perl-openssl-abi-3).
 chroot "$DIR" env DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends \
 	build-essential debhelper lintian fakeroot git >"$DIR.tools.log" 2>&1 || { tail -20 "$DIR.tools.log"; exit 1; }
+# Issue 19: Debian's node_exporter scrapes the guard's textfile (its default textfile directory,
+# /var/lib/prometheus/node-exporter), and curl reads its /metrics on the container's loopback.
+chroot "$DIR" env DEBIAN_FRONTEND=noninteractive apt-get -qq install -y --no-install-recommends \
+	prometheus-node-exporter curl >>"$DIR.tools.log" 2>&1 || { tail -20 "$DIR.tools.log"; exit 1; }
 # The e2e suite reinstalls libc6 and libseccomp2 and repacks libkmod2 from these cached .debs.
 chroot "$DIR" apt-get -qq install --download-only --reinstall systemd hostname libc6 libkmod2 kmod libseccomp2 >/dev/null
 

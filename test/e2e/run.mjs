@@ -9,14 +9,24 @@ import { DEB, SUITES, boot, buildRootfs } from '../helpers/container.mjs';
 import { cost } from './cost.mjs';
 import { doctorScenarios } from './doctor.mjs';
 import { faults } from './faults.mjs';
+import { metrics } from './metrics.mjs';
 import { releases } from './releases.mjs';
 import { watch } from './watch.mjs';
 import { lastApt, scenarios as main } from './scenarios.mjs';
 import { observe, restarted, table } from './observe.mjs';
 
-// Issue 15's scenarios, issue 18's, the watch's, the faults and doctor's run after the upgrades, before the last
+// Issue 15's scenarios, issue 18's, the watch's, the faults, the metrics' and doctor's run after the upgrades, before the last
 // scenario removes and purges the package. doctor's goes last: its reboot leaves networkd with its fix.
-const all = [...main.slice(0, -1), ...releases, ...cost, ...watch, ...faults, ...doctorScenarios, ...main.slice(-1)];
+const all = [
+  ...main.slice(0, -1),
+  ...releases,
+  ...cost,
+  ...watch,
+  ...faults,
+  ...metrics,
+  ...doctorScenarios,
+  ...main.slice(-1),
+];
 
 const args = process.argv.slice(2);
 const suites = args.flatMap((a, i) => (args[i - 1] === '--suite' ? [a] : []));
