@@ -45,6 +45,9 @@ try {
     '-c',
     'mkdir -p /etc/apt-netguard && printf "restore:\\n  max-per-hour: 60\\n" > /etc/apt-netguard/config.yaml',
   );
+  // The hook's restore alone: the watch (enabled by the install) would follow each restart with a
+  // look, and its restore of the recreated tailscale0 held the lock of the next run (20 s outliers).
+  inC('systemctl', 'stop', 'apt-netguard-watch');
   // "after networkd settles": networkd up long enough that no quiet window is owed (settle.ts).
   const up = () =>
     Number(inC('sh', '-c', 'echo $(( $(cut -d. -f1 /proc/uptime) ))')) * 1e6 -
