@@ -167,6 +167,13 @@ describe.skipIf(skip)('restore in a booted bookworm container [root, container]'
     c.sh('systemctl', 'reset-failed', 'tailscaled.service');
     c.out('systemctl', 'start', 'tailscaled.service', 'lab-firewall.service');
     c.out('systemctl', 'reload-or-restart', 'lab-firewall.service');
+    // The stand-in adds its routes 0.3 s after it is active (READY before the address, as the real
+    // one): the baseline must have the throw route this case deletes (CI once ran ahead of it).
+    c.out(
+      'sh',
+      '-c',
+      `for i in $(seq 100); do ip route show table 52 | grep -q '${THROW}' && exit 0; sleep 0.1; done; exit 1`,
+    );
     c.out('apt-netguard', 'snapshot', '--out', '/root/base.json');
     c.out('ip', 'route', 'del', 'throw', '10.10.10.0/24', 'table', '52');
     // A slow tailscaled start, so the kill lands inside the restart step.
