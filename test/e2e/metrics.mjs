@@ -31,9 +31,10 @@ export const metrics = [
       check(within(c, 10, `curl -sf http://127.0.0.1:9100/metrics >/dev/null`) !== null, 'node_exporter not answering');
       const n0 = value(scrape(c), TXN_VERIFIED) ?? 0;
       const states = [];
-      // A tailscale upgrade, guarded: restore verified, scraped as such.
-      c.out('/root/scenarios/fake-tailscale-deb.sh', '1.4.1', '/root');
-      apt(c, 'apt-get', 'install', '-y', '/root/tailscale_1.4.1_all.deb');
+      // A tailscale upgrade, guarded: restore verified, scraped as such. (Versions below the last
+      // scenario's 1.3: apt will not downgrade.)
+      c.out('/root/scenarios/fake-tailscale-deb.sh', '1.2.10', '/root');
+      apt(c, 'apt-get', 'install', '-y', '/root/tailscale_1.2.10_all.deb');
       check(within(c, 4, IDLE) !== null, 'a restore still runs');
       let m = scrape(c);
       check(value(m, 'apt_netguard_last_restore_success') === 1, 'last_restore_success not 1 after the upgrade');
@@ -52,11 +53,11 @@ export const metrics = [
         c.out('systemctl', 'start', 'apt-netguard-watch');
       }
       // A tailscaled that cannot start: the restore fails; scraped as 0, check is CRITICAL.
-      c.out('/root/scenarios/fake-tailscale-deb.sh', '1.4.2', '/root');
+      c.out('/root/scenarios/fake-tailscale-deb.sh', '1.2.11', '/root');
       write(c, BROKEN, '[Service]\nExecStartPre=/bin/false\n');
       c.out('systemctl', 'daemon-reload');
       try {
-        apt(c, 'apt-get', 'install', '-y', '/root/tailscale_1.4.2_all.deb');
+        apt(c, 'apt-get', 'install', '-y', '/root/tailscale_1.2.11_all.deb');
         check(within(c, 4, IDLE) !== null, 'a restore still runs');
         m = scrape(c);
         check(value(m, 'apt_netguard_last_restore_success') === 0, 'last_restore_success not 0 after the failure');

@@ -135,7 +135,7 @@ export const scenarios = [
         .split('\n');
       check(
         caches[0] === 'root 755' &&
-          ['hook-pre-invoke', 'hook-post-invoke'].every((k) => caches.some((f) => f.startsWith(`${k}.`))),
+          ['hook-pre-install-pkgs', 'hook-post-invoke'].every((k) => caches.some((f) => f.startsWith(`${k}.`))),
         `code caches: ${caches}`,
       );
       const cached = () =>
