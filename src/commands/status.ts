@@ -5,7 +5,8 @@ import { formatRecord } from '../restore/format.js';
 import { latest } from '../restore/records.js';
 import type { RestoreRecord } from '../restore/model.js';
 import type { Pending, Txn } from '../txn/model.js';
-import { listClosed, loadClosed, loadCurrent, loadPending } from '../txn/store.js';
+import { loadCurrent, loadPending } from '../txn/store.js';
+import { answered, lastTxn, unansweredLoss } from '../metrics/gather.js';
 import { loadConfig } from '../config/load.js';
 import { loadPolicy } from '../policy/load.js';
 import { requireAccess, stateFor } from '../state.js';
@@ -76,18 +77,16 @@ export function troubled(
   if (pending.length) why.push(`${pending.length} restarts owed`);
   for (const [sig, st] of Object.entries(also.watch?.signatures ?? {}))
     if (st.state === 'suspended') why.push(`watch: ${sig} suspended since ${st.since}: ${st.why}`);
-  const answered = restore?.state === 'verified' && restore.startedAt >= (txn?.closedAt ?? txn?.openedAt ?? '');
-  if (txn?.state === 'abandoned' && !answered) {
+  if (txn?.state === 'abandoned' && !answered(txn, restore)) {
     const note = txn.notes
       .filter((n) => n.startsWith('reconciled: '))
       .at(-1)
       ?.slice('reconciled: '.length);
     why.push(`transaction ${txn.id} was abandoned${note ? `: ${note}` : ''}`);
   }
-  // Findings written before `lost` existed count as lost.
-  const lost = txn?.findings.filter((f) => f.lost !== false).length ?? 0;
-  if (lost && !answered)
-    why.push(`transaction ${txn!.id} lost state (${lost} findings) and no verified restore followed`);
+  // The same count as the textfile's apt_netguard_lost and check's CRITICAL.
+  const lost = unansweredLoss(txn, restore).length;
+  if (lost) why.push(`transaction ${txn!.id} lost state (${lost} findings) and no verified restore followed`);
   return why;
 }
 
@@ -100,8 +99,7 @@ export async function statusCommand(args: string[]): Promise<number> {
   // While the state dir cannot be written, the hooks journal under the run dir: show what they wrote.
   const { state, problem: unwritable } = stateFor(s.stateDir, s.dirs.run, false);
   const current = loadCurrent(state);
-  const lastId = listClosed(state).at(-1);
-  const txn = current ?? (lastId ? loadClosed(state, lastId) : null);
+  const txn = lastTxn(state);
   const restore = latest(state);
   const pending = loadPending(state);
   const live = restoreState(restore);

@@ -10,12 +10,14 @@ import type { MetricsInput } from './exposition.js';
 import { loadCounters } from '../restore/counters.js';
 import { loadDoctor } from './store.js';
 
+// A verified restore that started after the transaction ended has answered whatever it lost.
+export const answered = (txn: Txn | null, restore: RestoreRecord | null): boolean =>
+  restore?.state === 'verified' && restore.startedAt >= (txn?.closedAt ?? txn?.openedAt ?? '');
+
 // The last transaction's findings that lost state, unless a verified restore has answered them since.
 // Findings written before `lost` existed count as lost.
-export function unansweredLoss(txn: Txn | null, restore: RestoreRecord | null): Txn['findings'] {
-  const answered = restore?.state === 'verified' && restore.startedAt >= (txn?.closedAt ?? txn?.openedAt ?? '');
-  return answered ? [] : (txn?.findings.filter((f) => f.lost !== false) ?? []);
-}
+export const unansweredLoss = (txn: Txn | null, restore: RestoreRecord | null): Txn['findings'] =>
+  answered(txn, restore) ? [] : (txn?.findings.filter((f) => f.lost !== false) ?? []);
 
 export const lastTxn = (state: string): Txn | null => {
   const id = listClosed(state).at(-1);
