@@ -7,6 +7,17 @@ import { dirname, join } from 'node:path';
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 const outfile = new URL('../dist/apt-netguard.mjs', import.meta.url).pathname;
 
+// What the program was built from: the parse cache (src/parsecache.ts) keys its results by it.
+const top = new URL('..', import.meta.url).pathname;
+const sources = (dir) =>
+  readdirSync(join(top, dir), { recursive: true })
+    .map(String)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
+    .map((f) => join(dir, f));
+const buildId = createHash('sha256');
+for (const f of [...sources('src'), 'package-lock.json']) buildId.update(f).update(readFileSync(join(top, f)));
+
 // The program is built as a script and embedded as a string in a small ES module (src/boot/main.ts),
 // which compiles it with a V8 code cache: Node 18 and 20 cache no compiled code for ES modules.
 const result = await build({
@@ -21,7 +32,10 @@ const result = await build({
   supported: { 'dynamic-import': false },
   minify: true,
   legalComments: 'eof',
-  define: { 'process.env.APT_NETGUARD_BUILD_VERSION': JSON.stringify(pkg.version) },
+  define: {
+    'process.env.APT_NETGUARD_BUILD_VERSION': JSON.stringify(pkg.version),
+    'process.env.APT_NETGUARD_BUILD_ID': JSON.stringify(buildId.digest('hex').slice(0, 16)),
+  },
   logLevel: 'warning',
   metafile: true,
 });

@@ -8,7 +8,9 @@ import type { Config } from './config/model.js';
 import type { LineStream, Run } from './exec.js';
 import type { Log } from './log.js';
 import type { PolicyDirs } from './policy/load.js';
+import type { ParseCache } from './parsecache.js';
 import type { ProbeContext } from './probes/types.js';
+import { DEFAULT_CACHE_DIR } from './boot/codecache.js';
 import {
   DEFAULT_RUN_DIR,
   DEFAULT_STATE_DIR,
@@ -20,6 +22,8 @@ import {
 
 // esbuild writes the package version in at build time (scripts/build.mjs).
 export const VERSION = process.env.APT_NETGUARD_BUILD_VERSION ?? 'dev';
+// What the program was built from (scripts/build.mjs); 'dev' outside the bundle.
+const BUILD_ID = process.env.APT_NETGUARD_BUILD_ID ?? 'dev';
 export const CONFIG_FILE = '/etc/apt-netguard/config.yaml';
 export const SHIPPED_POLICY_DIR = '/usr/share/apt-netguard/policies';
 export const ADMIN_POLICY_DIR = '/etc/apt-netguard/policies.d';
@@ -59,11 +63,17 @@ export interface Settings {
   hookInfoFd: number;
   // Where commands are looked up (PATH; exec.ts adds the sbin dirs).
   searchPath: string;
+  // The code cache's dir, which also keeps parsed config and policy (parsecache.ts); null: off.
+  parseCache: ParseCache | null;
 }
 
 export function settings(flags: Flags = {}, defaults: Defaults = {}, env = process.env): Settings {
   const systemdRun = env.APT_NETGUARD_SYSTEMD_RUN_DIR ?? DEFAULT_SYSTEMD_RUN_DIR;
   const fd = env.APT_HOOK_INFO_FD;
+  // As boot/main.ts reads it: an empty APT_NETGUARD_CACHE_DIR turns the caches off. The build id
+  // (scripts/build.mjs) keeps one build's parse from another's validator.
+  const cacheDir = env.APT_NETGUARD_CACHE_DIR ?? DEFAULT_CACHE_DIR;
+  const parseCache = cacheDir ? { dir: cacheDir, build: BUILD_ID } : null;
   return {
     stateDir: flags.stateDir ?? env.APT_NETGUARD_STATE_DIR ?? DEFAULT_STATE_DIR,
     dirs: { run: env.APT_NETGUARD_RUN_DIR ?? DEFAULT_RUN_DIR, systemdRun },
@@ -72,6 +82,7 @@ export function settings(flags: Flags = {}, defaults: Defaults = {}, env = proce
       shipped: env.APT_NETGUARD_SHIPPED_POLICIES ?? shippedPolicyDir(),
       admin: flags.policyDir ?? env.APT_NETGUARD_POLICIES_D ?? ADMIN_POLICY_DIR,
       trustedUid: 0,
+      cache: parseCache,
     },
     probe: { timeoutMs: flags.timeoutMs ?? defaults.timeoutMs ?? 5_000, systemdRunDir: systemdRun },
     logLevel: env.APT_NETGUARD_LOG_LEVEL ?? defaults.logLevel ?? 'info',
@@ -82,6 +93,7 @@ export function settings(flags: Flags = {}, defaults: Defaults = {}, env = proce
     debug: Boolean(env.APT_NETGUARD_DEBUG),
     hookInfoFd: fd && /^\d+$/.test(fd) ? Number(fd) : 0,
     searchPath: env.PATH ?? '',
+    parseCache,
   };
 }
 
@@ -153,11 +165,11 @@ export async function openLog(s: Settings) {
 }
 
 export async function appContext(s: Settings, log: Log, run?: Run): Promise<AppContext> {
-  const { loadConfig } = await import('./config/load.js');
+  const { readConfig } = await import('./config/cached.js');
   onCorrupt((c) =>
     log.error({ path: c.path, movedTo: c.movedTo, why: c.why }, 'corrupt file moved aside; starting fresh'),
   );
-  const { config, errors, warnings } = loadConfig(s.configPath);
+  const { config, errors, warnings } = await readConfig(s.configPath, s.parseCache);
   // The environment wins over the file, as NEEDRESTART_MODE does over needrestart.conf.
   if (s.strict !== null) config.strict = s.strict;
   const { state, problem } = stateFor(s.stateDir, s.dirs.run);

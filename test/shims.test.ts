@@ -85,7 +85,9 @@ function withNode() {
   // The bundle's fake also keeps what it read on stdin (the Pre-Install-Pkgs stream).
   writeFileSync(
     join(bin, 'apt-netguard'),
-    `#!/bin/sh\necho "$*" >> ${root}/apt-netguard.log\n[ "$2" = pre-install-pkgs ] && cat > ${root}/stdin\n`,
+    `#!/bin/sh\necho "$*" >> ${root}/apt-netguard.log\n[ "$2" = pre-install-pkgs ] && ` +
+      // As the bundle reads it (context.ts hookInfoFd): apt's InfoFD when set, else stdin.
+      `{ if [ -n "$APT_HOOK_INFO_FD" ]; then cat /proc/self/fd/$APT_HOOK_INFO_FD; else cat; fi; } > ${root}/stdin\n`,
   );
   for (const t of ['cat', 'rm', 'rmdir', 'mkdir', 'date', 'sha256sum']) symlinkSync(`/usr/bin/${t}`, join(bin, t));
   const run = join(root, 'run');
@@ -226,7 +228,7 @@ describe('pre-install-pkgs repeated for one step (unattended-upgrades reads apt.
     writeFileSync(join(w.run, 'stream'), streamSum(stream));
   };
 
-  it('the first: node gets the stream, whole, on stdin', () => {
+  it("the first (no run open): node reads the stream, whole, from apt's fd itself", () => {
     const w = withNode();
     expect(run(w, STREAM)).toBe(0);
     expect(w.log('apt-netguard')).toBe('hook pre-install-pkgs\n');
@@ -247,5 +249,7 @@ describe('pre-install-pkgs repeated for one step (unattended-upgrades reads apt.
     if (apt) writeFileSync(join(w.run, 'apt'), `${apt}\n`);
     expect(run(w, stream)).toBe(0);
     expect(w.log('apt-netguard')).toBe(node);
+    // A run open: the shim read the stream to hash it, and hands node what it read, on stdin.
+    if (node) expect(readFileSync(join(w.root, 'stdin'), 'utf8')).toBe(stream);
   });
 });

@@ -2,7 +2,7 @@
 import { diff, findingLine } from '../diff/index.js';
 import { isUnexpected, recreatedLinks } from '../restore/verify.js';
 import { messageOf } from '../errors.js';
-import { loadPolicy } from '../policy/load.js';
+import { readPolicy } from '../policy/cached.js';
 import type { Policy } from '../policy/model.js';
 import { topoOrder } from '../policy/order.js';
 import { saveSnapshot, loadStored, resolveRef } from '../snapshot/store.js';
@@ -64,7 +64,7 @@ async function closeTxn(ctx: AppContext, txn: Txn, final: 'closed' | 'abandoned'
   txn.state = 'disarmed';
   saveCurrent(ctx.state, txn);
   // A killed run's refused requests are owed too: the restarts they asked for never happened.
-  const policy = loadPolicy(ctx.policyDirs).policy;
+  const { policy } = await readPolicy(ctx.policyDirs);
   if (txn.invocations) saveVetoes(ctx.state, afterRun(loadVetoes(ctx.state), txn.decisions, txn.invocations, txn.id));
   savePending(
     ctx.state,

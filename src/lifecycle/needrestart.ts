@@ -1,7 +1,7 @@
 // needrestart's restart.d/<unit> script calls this instead of `systemctl restart <unit>`.
 import { diff, findingLine } from '../diff/index.js';
 import { messageOf } from '../errors.js';
-import { loadPolicy } from '../policy/load.js';
+import { readPolicy } from '../policy/cached.js';
 import { saveSnapshot } from '../snapshot/store.js';
 import { takeSnapshot } from '../snapshot/take.js';
 import { gateMode, recordRequest } from '../txn/arm.js';
@@ -23,7 +23,7 @@ export async function needrestartHook(ctx: AppContext, unit: string): Promise<Ne
     ctx.log.info({ unit, decision: mode }, 'needrestart restart request recorded, not executed');
     return { recorded: mode };
   }
-  const policy = loadPolicy(ctx.policyDirs).policy;
+  const { policy } = await readPolicy(ctx.policyDirs);
   const step = policy.units[unit]?.action ?? 'restart';
   const units = unitsToProbe(policy);
   const before = await takeSnapshot(ctx.run, { ...ctx.probe, units }, 'nr-pre', ctx.now());
@@ -52,7 +52,7 @@ async function liftVeto(ctx: AppContext, unit: string): Promise<string | null> {
   if (!veto?.packages) return null;
   const extra = unexplained(veto, await deletedMappings(ctx.run, unit), await packageFiles(ctx.run, veto.packages));
   if (!extra.length) return null;
-  const mode = loadPolicy(ctx.policyDirs).policy.units[unit]?.default ?? 'guarded';
+  const mode = (await readPolicy(ctx.policyDirs)).policy.units[unit]?.default ?? 'guarded';
   const files = extra.slice(0, 3).join(', ') + (extra.length > 3 ? ` and ${extra.length - 3} more` : '');
   ctx.log.warn(
     { unit, rule: veto.rule, decision: mode, files: extra },

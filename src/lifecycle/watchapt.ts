@@ -2,7 +2,7 @@
 // bound to the apt process that armed them waits for that process to end (tail --pid); its
 // ExecStopPost runs `apt-netguard hook apt-gone PID START`, which closes a transaction that
 // Post-Invoke never closed: the drop-ins and gates go, and what it owed is recorded.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AppContext } from '../context.js';
 import { messageOf } from '../errors.js';
 import { alive, type Holder } from '../procid.js';
@@ -51,7 +51,15 @@ export async function watchApt(ctx: AppContext, apt: Holder): Promise<void> {
       return false;
     },
   );
-  if (ok) writeFileSync(mark, id);
+  if (!ok) return;
+  // It runs beside the snapshot now, maybe before anything made the run dir; a lost mark costs a
+  // second systemd-run, which finds the unit there.
+  try {
+    mkdirSync(ctx.dirs.run, { recursive: true, mode: 0o755 });
+    writeFileSync(mark, id);
+  } catch (err) {
+    ctx.log.warn({ apt: apt.pid, err: messageOf(err) }, 'could not mark apt as watched');
+  }
 }
 
 // ExecStopPost of the watcher: the apt is gone. Its transaction, still open, is abandoned.

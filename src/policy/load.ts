@@ -6,12 +6,15 @@ import { formatProblem, type Problem } from '../problems.js';
 import { validatePolicy } from './validate.js';
 import { topoOrder } from './order.js';
 import { untrusted } from '../fsutil.js';
+import type { ParseCache } from '../parsecache.js';
 
 export interface PolicyDirs {
   shipped: string;
   admin: string;
   // Files must belong to this uid (root); tests running unprivileged pass their own.
   trustedUid: number;
+  // Where the hooks keep the parsed result (policy/cached.ts); null or absent: always parse.
+  cache?: ParseCache | null;
 }
 
 export interface LoadedPolicy {

@@ -1,7 +1,7 @@
 // The imperative shell around the planner and executor: gather inputs, journal, execute, verify, alert.
 import { diff, findingLine } from '../diff/index.js';
 import type { AppContext } from '../context.js';
-import { loadPolicy } from '../policy/load.js';
+import { readPolicy } from '../policy/cached.js';
 import type { Policy } from '../policy/model.js';
 import type { Snapshot } from '../snapshot/model.js';
 import { loadStored, saveSnapshot } from '../snapshot/store.js';
@@ -27,11 +27,8 @@ import { bump } from './counters.js';
 export const MAX_RESUMES = 2;
 
 // Builds the record with its plan; nothing is touched.
-export async function prepare(
-  ctx: AppContext,
-  req: RestoreRequest,
-  policy = loadPolicy(ctx.policyDirs).policy,
-): Promise<RestoreRecord> {
+export async function prepare(ctx: AppContext, req: RestoreRequest, given?: Policy): Promise<RestoreRecord> {
+  const policy = given ?? (await readPolicy(ctx.policyDirs)).policy;
   const units = unitsToProbe(policy, req.baseline);
   const live = req.live ?? (await takeSnapshot(ctx.run, { ...ctx.probe, units }, null, ctx.now()));
   // The post-invoke hands over the diff it already made of the same pair.
@@ -73,7 +70,7 @@ export async function prepare(
 
 // Prepares, gates (automatic ones), executes, verifies. Returns null when there was nothing to do.
 export async function restore(ctx: AppContext, req: RestoreRequest): Promise<RestoreRecord | null> {
-  const policy = loadPolicy(ctx.policyDirs).policy;
+  const { policy } = await readPolicy(ctx.policyDirs);
   const rec = await prepare(ctx, req, policy);
   if (!rec.plan.steps.length && !rec.plan.unresolved.length) return null;
   return withStateLock(ctx.state, 'restore', async () => {
@@ -118,7 +115,7 @@ export async function resumeKilled(ctx: AppContext): Promise<RestoreRecord | nul
     rec.notes.push(`resumed after the guard was killed (${rec.resumes})`);
     rec.owner = self();
     saveRunning(ctx.state, rec);
-    return run(ctx, rec, baseline, loadPolicy(ctx.policyDirs).policy);
+    return run(ctx, rec, baseline, (await readPolicy(ctx.policyDirs)).policy);
   });
 }
 

@@ -1,7 +1,7 @@
 // `apt-netguard watch --once`: one look at the network against the last state verified good, and,
 // per watch.mode, one restore per incident through the same engine as the post-invoke (restore/run).
 import type { AppContext } from '../context.js';
-import { loadPolicy } from '../policy/load.js';
+import { readPolicy } from '../policy/cached.js';
 import { read as readTailscale } from '../probes/tailscale.js';
 import { sendWatch, alertLines } from '../restore/alert.js';
 import { hasRunningRestore } from '../restore/records.js';
@@ -51,7 +51,7 @@ export async function watchOnce(ctx: AppContext): Promise<WatchReport> {
     restores: [],
   };
   if (cfg.mode === 'off') return { ...report, baseline: 'watch.mode is off' };
-  const policy = loadPolicy(ctx.policyDirs).policy;
+  const { policy } = await readPolicy(ctx.policyDirs);
   const hooksOwn = () => isOpen(loadCurrent(ctx.state)?.state) || hasRunningRestore(ctx.state);
   const aside = { ...report, baseline: 'standing aside: a dpkg run or a restore is in progress', stoodAside: true };
   // The hooks own this window: no probes during a dpkg run, nothing to compare until it is over.
@@ -132,7 +132,7 @@ export async function watchOnce(ctx: AppContext): Promise<WatchReport> {
 
 // `apt-netguard accept`: the state now becomes the baseline, whatever it is.
 export async function accept(ctx: AppContext): Promise<string> {
-  const policy = loadPolicy(ctx.policyDirs).policy;
+  const { policy } = await readPolicy(ctx.policyDirs);
   const live = await takeSnapshot(ctx.run, { ...ctx.probe, units: unitsToProbe(policy) }, null, ctx.now());
   saveWatch(ctx.state, saveBaseline(ctx.state, loadWatch(ctx.state), live, 'accepted by the admin', ctx.now()));
   return live.id;
