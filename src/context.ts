@@ -11,6 +11,7 @@ import type { PolicyDirs } from './policy/load.js';
 import type { ParseCache } from './parsecache.js';
 import type { ProbeContext } from './probes/types.js';
 import { DEFAULT_CACHE_DIR } from './boot/codecache.js';
+import { JOURNAL_STREAM_SOCKET, openJournal } from './journald.js';
 import {
   DEFAULT_RUN_DIR,
   DEFAULT_STATE_DIR,
@@ -52,8 +53,8 @@ export interface Settings {
   // Log lines are copied to journald as they happen (APT_NETGUARD_JOURNAL=0 turns it off); not
   // where stderr already is the journal (a systemd service), which would log each line twice.
   journal: boolean;
-  // The syslog socket logger(1) writes to (APT_NETGUARD_SYSLOG_SOCKET, for tests).
-  syslogSocket: string;
+  // journald's stream socket the log lines go to (APT_NETGUARD_JOURNAL_SOCKET, for tests).
+  journalSocket: string;
   // APT_NETGUARD_DISABLE=1: every hook does nothing for this run.
   disabled: boolean;
   // APT_NETGUARD_STRICT=1 makes a hook failure stop apt, whatever config.yaml says; null: it decides.
@@ -87,7 +88,7 @@ export function settings(flags: Flags = {}, defaults: Defaults = {}, env = proce
     probe: { timeoutMs: flags.timeoutMs ?? defaults.timeoutMs ?? 5_000, systemdRunDir: systemdRun },
     logLevel: env.APT_NETGUARD_LOG_LEVEL ?? defaults.logLevel ?? 'info',
     journal: env.APT_NETGUARD_JOURNAL !== '0' && !stderrIsJournal(env.JOURNAL_STREAM),
-    syslogSocket: env.APT_NETGUARD_SYSLOG_SOCKET ?? '/dev/log',
+    journalSocket: env.APT_NETGUARD_JOURNAL_SOCKET ?? JOURNAL_STREAM_SOCKET,
     disabled: env.APT_NETGUARD_DISABLE === '1',
     strict: env.APT_NETGUARD_STRICT === '1' ? true : null,
     debug: Boolean(env.APT_NETGUARD_DEBUG),
@@ -152,14 +153,10 @@ export async function makeStream(s: Pick<Settings, 'searchPath'>): Promise<AppCo
 }
 
 // The log every long-running entry point writes: stderr (JSON lines), and journald as it happens.
-// close() waits for logger(1) to have read everything (bounded).
+// close() waits until journald's socket has taken every line (bounded).
 export async function openLog(s: Settings) {
-  const [{ makeLog }, { openJournal }, { pipeTo }] = await Promise.all([
-    import('./log.js'),
-    import('./journald.js'),
-    import('./exec.js'),
-  ]);
-  const journal = s.journal ? openJournal((argv) => pipeTo(s.searchPath, argv), s.syslogSocket) : null;
+  const { makeLog } = await import('./log.js');
+  const journal = s.journal ? openJournal(s.journalSocket) : null;
   const log = makeLog(2, s.logLevel, journal?.write);
   return { log, close: async () => journal?.close() };
 }

@@ -106,36 +106,6 @@ async function spawnRun(
   throw new ExecError(argv, reasonOf(r, timeout, stderr.trim()), r.exitCode ?? null, stderr, signal, stdout);
 }
 
-// A child fed lines as they come (logger(1), for journald): started once, written to per line, so
-// that what was written is sent even if this process is killed. Never throws; null if not found.
-export interface Pipe {
-  write: (text: string) => void;
-  end: () => Promise<void>;
-}
-export function pipeTo(searchPath: string, argv: readonly string[], endMs = 2_000): Pipe | null {
-  const [name, ...args] = argv;
-  const file = name ? which(name, searchPath) : null;
-  if (!file) return null;
-  const child = execa(file, args, {
-    stdin: 'pipe',
-    stdout: 'ignore',
-    stderr: 'ignore',
-    reject: false,
-    env: { LC_ALL: 'C' },
-  });
-  // A child that died (no socket) closes the pipe: later writes are dropped, not thrown.
-  child.stdin?.on('error', () => {});
-  return {
-    write: (text) => void (child.stdin?.writable && child.stdin.write(text)),
-    end: async () => {
-      child.stdin?.end();
-      const t = setTimeout(() => child.kill(), endMs);
-      await child;
-      clearTimeout(t);
-    },
-  };
-}
-
 // A long-lived child whose stdout lines are handed over as they come (the watch's `ip -o monitor`).
 // Never throws; null if the tool is not found. `ended` resolves with its exit code when it exits.
 export interface LineStream {

@@ -28,7 +28,7 @@
 //   apt                         `<pid> <start>` of the apt that armed: the gate holds only while it lives
 //   watch                       the running watch service: its process and its last heartbeat (status reads it)
 //   watcher                     `<pid> <start>` of the apt whose watcher unit (lifecycle/watchapt.ts) runs
-//   stream                      sha256 of the Pre-Install-Pkgs stream that armed the open run: the shim
+//   stream                      the Pre-Install-Pkgs stream that armed the open run (0600): the shim
 //                               (hooks/run-hook) skips a repeat of it; it also reads open, and, for a
 //                               Post-Invoke with nothing to do, txn/current.json and restore/current.json
 // /run/systemd/system/<unit>.d/50-apt-netguard.conf   RefuseManualStop=yes while dpkg runs

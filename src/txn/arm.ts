@@ -1,7 +1,6 @@
 // Arming: the files that make the gates refuse restarts while a transaction is open (their
 // layout is drawn in state.ts), and the RefuseManualStop drop-ins for refuse-stop units.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Run } from '../exec.js';
 import type { PkgChange } from '../apt/hookinfo.js';
@@ -34,10 +33,6 @@ export function armSet(
   return out;
 }
 
-// The sha256 the shim compares a Pre-Install-Pkgs stream by: trailing newlines folded to one, as a
-// shell's $(cat) and printf leave them.
-export const streamSum = (stream: string) => createHash('sha256').update(stream.replace(/\n*$/, '\n')).digest('hex');
-
 // `apt`: the process that armed (pid and start time), for the gate to check that it still lives.
 // `stream`: the Pre-Install-Pkgs stream this arming follows, whose repeat the shim skips.
 export async function arm(
@@ -55,7 +50,9 @@ export async function arm(
   for (const a of armed) writeFileSync(join(gateDir, a.unit), `${a.mode}\n`);
   if (apt) writeFileSync(gates.apt, `${apt.pid} ${apt.start}\n`);
   writeFileSync(gates.open, `${txnId}\n`);
-  if (stream !== undefined) writeFileSync(gates.stream, streamSum(stream));
+  // The stream itself, not a hash (node:crypto cost each hook ~10 ms to load): root-only, since
+  // apt's config in it may hold a proxy's credentials.
+  if (stream !== undefined) writeFileSync(gates.stream, stream, { mode: 0o600 });
   let changed = false;
   for (const a of armed.filter((x) => x.dropIn)) {
     const dir = dropInDir(dirs.systemdRun, a.unit);
