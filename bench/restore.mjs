@@ -54,6 +54,7 @@ try {
     Number(inC('systemctl', 'show', '-p', 'ActiveEnterTimestampMonotonic', '--value', 'systemd-networkd.service'));
   while (up() < 31e6) execFileSync('sleep', ['1']);
   const bare = [];
+  const ready = [];
   const guard = [];
   const restoreOnly = [];
   const perStep = {};
@@ -63,6 +64,13 @@ try {
     reset();
     const b = timed('systemctl restart tailscaled.service && systemctl reload-or-restart lab-firewall.service');
     reset();
+    // The same, to the state the guard verifies: the ruleset reloaded once tailscaled is Running with
+    // its routes (the stand-in, like tailscaled, gets there ~0.3 s after its start), polled every 10 ms.
+    const r = timed(
+      'systemctl restart tailscaled.service && until tailscale status --json | grep -q \'"BackendState":"Running"\' && ' +
+        'ip route show table 52 | grep -q throw; do sleep 0.01; done && systemctl reload-or-restart lab-firewall.service',
+    );
+    reset();
     // Pre-Install-Pkgs opens the transaction (Pre-Invoke is folded into it, issue 18).
     timed('apt-netguard hook pre-install-pkgs 2>/dev/null', STREAM);
     const g = timed('apt-netguard hook post-invoke 2>/dev/null');
@@ -70,6 +78,7 @@ try {
     if (rec?.state !== 'verified') throw new Error(`run ${i}: restore ${rec?.state}`);
     if (i === 0) continue; // warm-up
     bare.push(b);
+    ready.push(r);
     guard.push(g);
     restoreOnly.push(Date.parse(rec.endedAt) - Date.parse(rec.startedAt));
     for (const st of rec.steps) (perStep[st.id] ??= []).push(Date.parse(st.endedAt) - Date.parse(st.startedAt));
@@ -77,7 +86,7 @@ try {
       Date.parse(rec.endedAt) - Date.parse(rec.steps.at(-1).endedAt),
     );
   }
-  const [mb, mg, mr] = [median(bare), median(guard), median(restoreOnly)];
+  const [mb, mg, mr, mready] = [median(bare), median(guard), median(restoreOnly), median(ready)];
   // What this design cannot go below: a node process, the snapshot it diffs, the restart, the snapshot it verifies with.
   const node0 = median(Array.from({ length: RUNS }, () => timed('node -e 0')));
   const snap = median(Array.from({ length: RUNS }, () => timed('apt-netguard snapshot --out /tmp/bench-snap.json')));
@@ -88,6 +97,9 @@ try {
     `bare: systemctl restart tailscaled + systemctl reload-or-restart lab-firewall   ${mb.toFixed(1).padStart(7)}`,
   );
   // Issue 18's target: dpkg's end to verified adds at most one snapshot and the settle window to bare.
+  console.log(
+    `bare to the state the guard verifies: restart, until Running with routes, reload      ${mready.toFixed(1).padStart(7)}`,
+  );
   const settle = median(perStep.settle ?? [0]);
   const target = mb + snap + settle;
   console.log(
@@ -95,6 +107,9 @@ try {
   );
   console.log(
     `  target: <= bare + snapshot CLI + settle = ${mb.toFixed(1)} + ${snap.toFixed(1)} + ${settle.toFixed(1)} = ${target.toFixed(1)}: ${mg <= target ? 'met' : `not met (+${(mg - target).toFixed(1)})`}`,
+  );
+  console.log(
+    `  against that end state: <= bare-to-Running + snapshot CLI + settle = ${(mready + snap + settle).toFixed(1)}: ${mg <= mready + snap + settle ? 'met' : `not met (+${(mg - mready - snap - settle).toFixed(1)})`}`,
   );
   console.log(
     `  of which the restore itself (record start -> end)                          ${mr.toFixed(1).padStart(7)}   ratio ${(mr / mb).toFixed(2)}`,
@@ -105,7 +120,7 @@ try {
   for (const [id, xs] of Object.entries(perStep))
     console.log(`    ${id.padEnd(40)} ${median(xs).toFixed(1).padStart(7)}`);
   console.log(
-    `  runs: bare ${bare.map((x) => x.toFixed(0)).join(' ')} | guard ${guard.map((x) => x.toFixed(0)).join(' ')}`,
+    `  runs: bare ${bare.map((x) => x.toFixed(0)).join(' ')} | to Running ${ready.map((x) => x.toFixed(0)).join(' ')} | guard ${guard.map((x) => x.toFixed(0)).join(' ')}`,
   );
 } finally {
   c.stop();

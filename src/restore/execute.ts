@@ -107,6 +107,10 @@ async function act(step: Step, io: ExecIO, lim: Limits): Promise<void> {
   await io.run(['systemctl', step.op === 'reload' ? 'reload-or-restart' : 'restart', unit], t);
 }
 
+// Between two looks at a step's post-conditions (each look is one probe round, ~25 ms in the lab):
+// tailscaled's address and routes come ~0.3 s after its start, and each ms past that is apt's.
+const POLL_MS = 50;
+
 // Polls the post-conditions until they hold (and still hold `holdMs` later) or the step's time is
 // up; '' when they hold. Lost again after holding means the attempt failed, at once.
 async function awaitChecks(step: Step, io: ExecIO, timeoutMs: number, holdMs: number): Promise<string> {
@@ -125,6 +129,6 @@ async function awaitChecks(step: Step, io: ExecIO, timeoutMs: number, holdMs: nu
       return again.length ? `held, then lost again within ${holdMs} ms: ${again.join('; ')}` : '';
     }
     if (io.now() >= deadline) return why.join('; ');
-    await io.sleep(100);
+    await io.sleep(POLL_MS);
   }
 }
