@@ -32,7 +32,9 @@ export function journalLine(jsonLine: string): string {
 // null when there is no such socket (no journald).
 export function openJournal(socket = JOURNAL_STREAM_SOCKET, identifier = 'apt-netguard', endMs = 2_000) {
   if (!existsSync(socket)) return null;
-  const sock = connect({ path: socket });
+  // NOTE: journald shuts down its side for writing once it has accepted a stream (it never answers);
+  // a socket that is not half-open then ends ours too, and every later line fails with EPIPE.
+  const sock = connect({ path: socket, allowHalfOpen: true });
   let open = true;
   sock.on('error', () => {
     open = false;

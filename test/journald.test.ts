@@ -20,13 +20,15 @@ describe('journalLine: pino level to a severity prefix (0-7, as journald parses 
   ])('%s', (line, want) => expect(journalLine(line)).toBe(want));
 });
 
-// A stand-in for /run/systemd/journal/stdout: what each connection sent, as text.
+// A stand-in for /run/systemd/journal/stdout: what each connection sent, as text. Like journald,
+// it shuts down its own side for writing as soon as it accepts (it never answers).
 function fakeJournal(): { path: string; got: string[]; server: Server } {
   const path = join(scratch('ng-journal-'), 'stdout');
   const got: string[] = [];
-  const server = createServer((c) => {
+  const server = createServer({ allowHalfOpen: true }, (c) => {
     const i = got.push('') - 1;
     c.on('data', (d) => (got[i] += d.toString()));
+    c.end();
   }).listen(path);
   return { path, got, server };
 }
@@ -42,6 +44,8 @@ describe('openJournal', () => {
     journal.write('{"level":30,"msg":"a"}\n');
     await until(() => j.got[0]?.includes('"a"') ?? false);
     expect(j.got[0]).toBe(`apt-netguard\n\n14\n1\n0\n0\n0\n<6>{"level":30,"msg":"a"}\n`);
+    // Written after journald's half-close: it must still arrive.
+    await new Promise((r) => setTimeout(r, 100));
     journal.write('{"level":40,"msg":"b"}\n');
     await journal.close();
     await until(() => j.got[0]?.endsWith('<4>{"level":40,"msg":"b"}\n') ?? false);
