@@ -48,7 +48,9 @@ export async function runDaemon(ctx: AppContext, o: DaemonOptions): Promise<numb
       busy.look = null;
       if (!again) return;
       again = false;
-      check('events during the last look');
+      // Events came during the look: the next one also waits for a quiet window. A look right away
+      // could land inside a change still under way (a link deleted, its routes not yet back).
+      onEvent();
     });
   };
   const onEvent = () => {

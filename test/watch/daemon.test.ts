@@ -69,6 +69,28 @@ describe('runDaemon', () => {
     expect(existsSync(join(w.run, 'watch'))).toBe(false);
   });
 
+  it('events during a look: the next look still waits for a quiet window after the last event', async () => {
+    const w = world();
+    const starts: number[] = [];
+    const look = async () => (starts.push(Date.now()), await tick(100), report);
+    let stop = () => {};
+    const stopped = new Promise<void>((r) => (stop = r));
+    const done = runDaemon(w.ctx, { heartbeatMs: 60_000, debounceMs: 40, stopped, look });
+    await tick(150); // the start look is over
+    w.emit[0]!('a'); // a look starts 40 ms later and takes 100
+    await tick(50);
+    w.emit[0]!('b'); // during that look: its quiet window ends during it too
+    await tick(70);
+    w.emit[0]!('c'); // 20 ms before that look ends
+    const c = Date.now();
+    await tick(200);
+    stop();
+    expect(await done).toBe(0);
+    const next = starts.find((t) => t > c);
+    expect(next).toBeDefined();
+    expect(next! - c).toBeGreaterThanOrEqual(35);
+  });
+
   it('the heartbeat looks without events when tailscale is not quietly Running', async () => {
     const w = world();
     let stop = () => {};
