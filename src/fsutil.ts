@@ -5,6 +5,7 @@ import {
   existsSync,
   fsyncSync,
   linkSync,
+  lstatSync,
   mkdirSync,
   openSync,
   renameSync,
@@ -80,4 +81,11 @@ export function untrusted(path: string, uid: number, st: Pick<Stats, 'uid' | 'mo
   if (st.uid !== uid) return `owned by uid ${st.uid}, not ${uid === 0 ? 'root' : uid}; chown root:root ${path}`;
   if (st.mode & 0o022) return `writable by group or others (mode ${(st.mode & 0o777).toString(8)}); chmod go-w ${path}`;
   return null;
+}
+
+// A cache the guard reads back (code, parsed YAML) decides what runs as root: a real dir or file
+// (lstat: no symlinks), owned by `uid`, writable by nobody else. Throws when `path` is absent.
+export function trustedEntry(path: string, uid: number, kind: 'dir' | 'file'): boolean {
+  const st = lstatSync(path);
+  return (kind === 'dir' ? st.isDirectory() : st.isFile()) && untrusted(path, uid, st) === null;
 }

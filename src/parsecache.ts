@@ -1,9 +1,9 @@
 // Parsed YAML, kept beside the code cache and keyed by what stat(2) says of every file and dir it
 // came from. Each hook process would otherwise load the YAML library and parse config.yaml and the
 // policy files again: ~16 ms of a hook's wall time, twice per dpkg run (issue 18, bookworm lab).
-import { lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { untrusted, writeFileAtomic } from './fsutil.js';
+import { trustedEntry, writeFileAtomic } from './fsutil.js';
 
 // Where, and for which build of the program: a newer validator must not read an older one's result.
 export interface ParseCache {
@@ -42,17 +42,11 @@ export function fingerprint(
   return JSON.stringify(all);
 }
 
-// Its result is what makes the guard refuse or arm: a real dir and file, owned by `uid`, writable
-// by nobody else (the code cache's rule, boot/codecache.ts).
-function trusted(path: string, uid: number, kind: 'dir' | 'file'): boolean {
-  const st = lstatSync(path);
-  return (kind === 'dir' ? st.isDirectory() : st.isFile()) && untrusted(path, uid, st) === null;
-}
-
 // The stored value when its key matches; undefined otherwise (absent, stale, untrusted, corrupt).
+// Its result decides what the guard refuses or arms: the code cache's trust rule (trustedEntry).
 export function recall<T>(file: string, key: string, uid: number): T | undefined {
   try {
-    if (!trusted(dirname(file), uid, 'dir') || !trusted(file, uid, 'file')) return undefined;
+    if (!trustedEntry(dirname(file), uid, 'dir') || !trustedEntry(file, uid, 'file')) return undefined;
     const doc = JSON.parse(readFileSync(file, 'utf8')) as { key?: unknown; value?: T };
     return doc.key === key ? doc.value : undefined;
   } catch {
@@ -64,8 +58,27 @@ export function recall<T>(file: string, key: string, uid: number): T | undefined
 // without it the next process parses again.
 export function remember(file: string, key: string, uid: number, value: unknown): void {
   try {
-    if (trusted(dirname(file), uid, 'dir')) writeFileAtomic(file, JSON.stringify({ key, value }), 0o600);
+    if (trustedEntry(dirname(file), uid, 'dir')) writeFileAtomic(file, JSON.stringify({ key, value }), 0o600);
   } catch {
     /* a cache */
   }
+}
+
+// `name`'s result from the cache while `inputs` are unchanged, else `parse`d (which the caller
+// imports lazily, so that the YAML library loads only on a miss) and kept. No cache: parsed.
+export async function throughCache<T>(
+  cache: ParseCache | null | undefined,
+  name: string,
+  inputs: readonly string[],
+  uid: number,
+  parse: () => Promise<T>,
+): Promise<T> {
+  if (!cache) return parse();
+  const file = join(cache.dir, `${name}.json`);
+  const key = fingerprint(cache.build, inputs);
+  const hit = recall<T>(file, key, uid);
+  if (hit) return hit;
+  const value = await parse();
+  remember(file, key, uid, value);
+  return value;
 }

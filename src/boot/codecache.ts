@@ -1,9 +1,9 @@
 // A V8 code cache for the bundle. Node 18 and 20 have no compile cache for ES modules
 // (module.enableCompileCache came in 22.1), and compiling the bundle's functions was a third of a
 // snapshot's wall time (bench/snapshot.mjs, 2026-11). The cache holds what one run compiled.
-import { lstatSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { untrusted, writeFileAtomic } from '../fsutil.js';
+import { trustedEntry, writeFileAtomic } from '../fsutil.js';
 
 export const DEFAULT_CACHE_DIR = '/var/cache/apt-netguard';
 
@@ -19,17 +19,12 @@ export function cacheKey(argv: readonly string[]): string {
 // bundle's content hash is in the name: a rebuilt bundle of the same length must not load old code.
 export const cacheFile = (dir: string, key: string, hash: string) => join(dir, `${key}.${hash}.v8`);
 
-// A cache is code that runs as root: a real dir and file (lstat: no symlinks), the euid's own, and
-// writable by nobody else (the same rule as policy files).
-function usable(path: string, euid: number, kind: 'dir' | 'file'): boolean {
-  const st = lstatSync(path);
-  return (kind === 'dir' ? st.isDirectory() : st.isFile()) && untrusted(path, euid, st) === null;
-}
-
 // The cached data, or undefined when absent or not trusted (then the bundle compiles as usual).
 export function readCache(file: string, euid: number): Buffer | undefined {
   try {
-    return usable(dirname(file), euid, 'dir') && usable(file, euid, 'file') ? readFileSync(file) : undefined;
+    return trustedEntry(dirname(file), euid, 'dir') && trustedEntry(file, euid, 'file')
+      ? readFileSync(file)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -40,7 +35,7 @@ export function readCache(file: string, euid: number): Buffer | undefined {
 export function writeCache(file: string, data: Buffer, hash: string, euid: number): boolean {
   const dir = dirname(file);
   try {
-    if (!usable(dir, euid, 'dir')) return false;
+    if (!trustedEntry(dir, euid, 'dir')) return false;
     writeFileAtomic(file, data, 0o644);
     for (const f of readdirSync(dir))
       if (f.endsWith('.v8') && !f.endsWith(`.${hash}.v8`)) rmSync(join(dir, f), { force: true });
