@@ -10,7 +10,8 @@ import { answered, lastTxn, unansweredLoss } from '../metrics/gather.js';
 import { loadConfig } from '../config/load.js';
 import { loadPolicy } from '../policy/load.js';
 import { requireAccess, stateFor } from '../state.js';
-import { liveness, loadAlive, loadWatch, type WatchDoc } from '../watch/store.js';
+import { liveness, loadAlive } from '../watch/alive.js';
+import { loadWatch, type WatchDoc } from '../watch/store.js';
 import { alive } from '../procid.js';
 import { COMMON, POLICY_FLAGS, parse, settingsOf } from './options.js';
 

@@ -23,7 +23,9 @@ a verified restore, and after tailscale's prefs change on purpose.
 Without --once it runs until stopped: netlink events (one 'ip -o monitor' child) and a
 heartbeat (watch.heartbeat, 60 s) lead to looks, never two at a time; a heartbeat with tailscale
 Running and nothing open only asks tailscale. apt-netguard-watch.service runs it, enabled on
-install; watch.mode: report or off in /etc/apt-netguard/config.yaml tames it.
+install; watch.mode: report or off in /etc/apt-netguard/config.yaml tames it. Whatever the
+mode, it also checks each second that the apt of a dpkg run in progress still runs, and closes
+the run of one that died (the hooks then start no transient unit for it).
 
 Options:
   --once              look once, act per watch.mode, exit (without it: run until stopped)
@@ -49,10 +51,11 @@ export async function watchCommand(args: string[]): Promise<number> {
 }
 // Until SIGTERM or SIGINT (systemctl stop): the loop of watch/daemon.ts.
 const daemon = journaled(async ({ ctx }) => {
-  const [{ runDaemon }, { watchOnce }, { publish }] = await Promise.all([
+  const [{ runDaemon }, { watchOnce }, { publish }, { aptTick, handOver }] = await Promise.all([
     import('../watch/daemon.js'),
     import('../watch/run.js'),
     import('../metrics/publish.js'),
+    import('../lifecycle/watchapt.js'),
   ]);
   // NOTE: `on`, not `once`: signal-exit 3 (proper-lockfile's) re-raises a signal when it finds itself
   // the only listener left, and node drops a `once` listener before calling it (measured: exit 143).
@@ -66,7 +69,10 @@ const daemon = journaled(async ({ ctx }) => {
     publish(c);
     return r;
   };
-  return runDaemon(ctx, { heartbeatMs: ctx.config.watch.heartbeatMs, debounceMs: 200, stopped, look });
+  // A run closed because its apt is gone reaches the textfile too, as from the hook.
+  const tick = async (c: typeof ctx) => (await aptTick(c)) && publish(c);
+  const apt = { tick, handOver };
+  return runDaemon(ctx, { heartbeatMs: ctx.config.watch.heartbeatMs, debounceMs: 200, stopped, look, apt });
   // A service's journal gets one line per start, detection and action: info, not only warnings.
 }, 'info');
 const once = journaled(async ({ ctx, print }) => {

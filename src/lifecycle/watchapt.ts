@@ -1,13 +1,15 @@
-// A killed apt leaves nothing armed for long. When the gates are armed, a transient systemd unit
-// bound to the apt process that armed them waits for that process to end (tail --pid); its
-// ExecStopPost runs `apt-netguard hook apt-gone PID START`, which closes a transaction that
-// Post-Invoke never closed: the drop-ins and gates go, and what it owed is recorded.
+// A killed apt leaves nothing armed for long. Something outside apt's cgroup waits for the apt
+// process that armed the gates to end, and then closes a transaction Post-Invoke never closed: the
+// drop-ins and gates go, and what it owed is recorded (aptGone). That is the watch service when it
+// runs and beats (aptTick, each second); otherwise a transient systemd unit (tail --pid), whose
+// ExecStopPost runs `apt-netguard hook apt-gone PID START`.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AppContext } from '../context.js';
 import { messageOf } from '../errors.js';
 import { alive, type Holder } from '../procid.js';
 import { runPaths, withStateLock } from '../state.js';
 import { loadCurrent } from '../txn/store.js';
+import { liveness, loadAlive } from '../watch/alive.js';
 import { reconcile } from './close.js';
 
 export const unitOf = (apt: Holder) => `apt-netguard-apt-${apt.pid}-${apt.start}.service`;
@@ -37,6 +39,8 @@ export const watchArgv = (apt: Holder, shim = '/usr/lib/apt-netguard/hooks/run-h
 export async function watchApt(ctx: AppContext, apt: Holder): Promise<void> {
   // Without systemd there is no unit to start; the gate's own pid check still applies.
   if (!ctx.probe.systemdRunDir || !existsSync(ctx.probe.systemdRunDir)) return;
+  // The watch service does it: systemd-run cost each dpkg run 40-75 ms (issue 18, bookworm lab).
+  if (watchCovers(ctx)) return;
   const mark = runPaths(ctx.dirs.run).watcher;
   const id = `${apt.pid} ${apt.start}\n`;
   if (existsSync(mark) && readFileSync(mark, 'utf8') === id) return;
@@ -70,4 +74,39 @@ export async function aptGone(ctx: AppContext, pid: number, start: string): Prom
     await reconcile(ctx, txn, `apt (pid ${pid}) ended before its Post-Invoke ran: killed, or out of memory`);
     return true;
   });
+}
+
+// The watch service is running, and its heartbeat is not overdue: its aptTick sees this apt end.
+export function watchCovers(ctx: AppContext): boolean {
+  const w = liveness(loadAlive(ctx.dirs.run), ctx.now(), (h) => alive(h));
+  return w.running && !w.problem;
+}
+
+// The apt that armed the gates ($RUN/apt, "PID START"), or null.
+function armedBy(run: string): Holder | null {
+  try {
+    const [pid, start] = readFileSync(runPaths(run).apt, 'utf8').trim().split(' ');
+    return pid && /^\d+$/.test(pid) && start ? { pid: Number(pid), start, boot: '' } : null;
+  } catch {
+    return null;
+  }
+}
+
+// The watch service, each second: a run still open whose apt is gone is closed, as the transient
+// unit's ExecStopPost would. True when it closed one.
+export async function aptTick(ctx: AppContext): Promise<boolean> {
+  if (!existsSync(runPaths(ctx.dirs.run).open)) return false;
+  const apt = armedBy(ctx.dirs.run);
+  if (!apt || alive(apt)) return false;
+  return aptGone(ctx, apt.pid, apt.start);
+}
+
+// The watch service stops (its mark already gone) while a run is open: the apt still running gets
+// its transient unit after all, and one already gone is dealt with now.
+export async function handOver(ctx: AppContext): Promise<void> {
+  if (!existsSync(runPaths(ctx.dirs.run).open)) return;
+  const apt = armedBy(ctx.dirs.run);
+  if (!apt) return;
+  if (alive(apt)) await watchApt(ctx, apt);
+  else await aptGone(ctx, apt.pid, apt.start);
 }

@@ -1,12 +1,13 @@
 // `apt-netguard watch`: the long-running loop. Netlink events from one `ip -o monitor` child and a
 // slow heartbeat (for a stuck backend, which makes no event) each lead to one watchOnce, never two
-// at a time; a burst of events gives one look once it has been quiet for `debounceMs`.
+// at a time; a burst of events gives one look once it has been quiet for `debounceMs`. Beside them,
+// each `aptMs` it asks whether the apt of a dpkg run still open is gone (lifecycle/watchapt.ts).
 import type { AppContext } from '../context.js';
 import { messageOf } from '../errors.js';
 import { WATCH_MONITOR } from '../probes/monitor.js';
 import { self } from '../procid.js';
 import { quietBeat, watchOnce, type WatchReport } from './run.js';
-import { clearAlive, markAlive } from './store.js';
+import { clearAlive, markAlive } from './alive.js';
 
 export interface DaemonOptions {
   heartbeatMs: number;
@@ -18,6 +19,9 @@ export interface DaemonOptions {
   quiet?: (ctx: AppContext) => Promise<boolean>;
   // How soon to look again after a look that stood aside (default 2 s).
   asideMs?: number;
+  // The apt watch: closes a run whose apt is gone; at stop, hands an open run to a transient unit.
+  apt?: { tick: (ctx: AppContext) => Promise<unknown>; handOver: (ctx: AppContext) => Promise<void> };
+  aptMs?: number;
 }
 
 // The monitor child may die (ip killed, netlink buffer overrun): restarted, but not in a loop.
@@ -78,7 +82,21 @@ export async function runDaemon(ctx: AppContext, o: DaemonOptions): Promise<numb
       () => check('heartbeat'),
     );
   };
+  // Each second, as `tail --pid -s 1` in the transient unit it replaces; never two at a time.
+  const aptBusy: { tick: Promise<void> | null } = { tick: null };
+  const aptCheck = () => {
+    if (stop || aptBusy.tick || !o.apt) return;
+    aptBusy.tick = o.apt
+      .tick(ctx)
+      .then(
+        () => {},
+        (err) => ctx.log.error({ err: messageOf(err) }, 'watch: closing the run of a gone apt failed'),
+      )
+      .finally(() => (aptBusy.tick = null));
+  };
   mark();
+  aptCheck();
+  const aptTimer = o.apt ? setInterval(aptCheck, o.aptMs ?? 1_000) : null;
   const heartbeat = setInterval(beat, o.heartbeatMs);
   ctx.log.info({ heartbeatMs: o.heartbeatMs }, 'watch: started');
   check('start');
@@ -102,12 +120,19 @@ export async function runDaemon(ctx: AppContext, o: DaemonOptions): Promise<numb
   await Promise.race([o.stopped, supervise]);
   stop = true;
   clearInterval(heartbeat);
+  if (aptTimer) clearInterval(aptTimer);
   if (timer) clearTimeout(timer);
   if (aside) clearTimeout(aside);
   await monitor?.stop();
   if (busy.look) ctx.log.info({}, 'watch: stopping once the look under way ends');
   await busy.look;
+  await aptBusy.tick;
+  // The mark goes first: a hook that starts from here on starts its own transient unit.
   clearAlive(ctx.dirs.run);
+  if (o.apt)
+    await o.apt.handOver(ctx).catch((err: unknown) => {
+      ctx.log.error({ err: messageOf(err) }, 'watch: could not hand the open dpkg run to a transient unit');
+    });
   ctx.log.info({}, 'watch: stopped');
   return failed ? 1 : 0;
 }

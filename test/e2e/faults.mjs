@@ -30,55 +30,71 @@ const ok = (c, why) => {
   check(s.code === 0, `${why}: status ${s.code}: ${s.problems.join('; ')}`);
 };
 
+// A killed apt's run is closed by the watch service when it runs (each second), or else by the
+// transient unit (tail --pid) that the hook starts, or that the watch hands the run to as it stops.
+// `watch`: 'running', 'stopped' before apt starts, or 'stopped mid-run' once the run is armed.
+const APT_UNITS = "systemctl list-units --all --plain --no-legend 'apt-netguard-apt-*' | grep -c . || true";
+function killedApt(c, watch) {
+  if (watch === 'stopped') c.out('systemctl', 'stop', 'apt-netguard-watch.service');
+  try {
+    write(c, '/etc/apt-netguard/config.yaml', CONFIG);
+    write(
+      c,
+      '/etc/apt-netguard/policies.d/50-slow.yaml',
+      'packages:\n  - name: slowpkg\n    match: [slowpkg]\n' +
+        '    units: {systemd-networkd.service: guarded}\n    reason: e2e, a package whose preinst takes its time\n',
+    );
+    c.out(
+      'sh',
+      '-c',
+      'set -e; D=$(mktemp -d); mkdir -p $D/DEBIAN; ' +
+        'printf "Package: slowpkg\\nVersion: 1\\nArchitecture: all\\nMaintainer: t <root@localhost>\\nDescription: e2e\\n" >$D/DEBIAN/control; ' +
+        'printf "#!/bin/sh\\nsleep 60\\n" >$D/DEBIAN/preinst; chmod 755 $D/DEBIAN/preinst; dpkg-deb --build $D /root/slowpkg_1_all.deb >/dev/null',
+    );
+    c.out('sh', '-c', 'setsid apt-get install -y /root/slowpkg_1_all.deb >/root/slow.out 2>&1 </dev/null &');
+    check(within(c, 30, `[ -e ${DROP_IN} ] && pgrep -x sleep >/dev/null`) !== null, 'the run never armed');
+    const units = () => Number(c.out('sh', '-c', APT_UNITS).trim());
+    check(units() === (watch === 'stopped' ? 1 : 0), `${units()} transient apt watchers with the watch ${watch}`);
+    if (watch === 'stopped mid-run') {
+      c.out('systemctl', 'stop', 'apt-netguard-watch.service');
+      check(units() === 1, 'the watch stopped without handing the open run to a transient unit');
+    }
+    check(
+      c.sh('systemctl', 'restart', 'systemd-networkd.service').status !== 0,
+      'the drop-in did not refuse while apt ran',
+    );
+    c.out('pkill', '-KILL', '-x', 'apt-get');
+    const s = within(c, 15, `[ ! -e ${DROP_IN} ] && [ ! -e /run/apt-netguard/open ]`);
+    check(s !== null, 'still armed 15 s after apt was killed');
+    c.sh('pkill', '-KILL', '-x', 'dpkg');
+    c.sh('pkill', '-KILL', '-x', 'sleep');
+    check(
+      c.sh('systemctl', 'restart', 'systemd-networkd.service').status === 0,
+      "the admin's restart is still refused",
+    );
+    check(c.sh('/usr/sbin/policy-rc.d', 'tailscaled.service', 'restart').status === 0, 'the gate still refuses');
+    const st = status(c);
+    check(
+      st.code === 1 && st.problems.some((p) => /was abandoned: apt \(pid \d+\) ended before its Post-Invoke/.test(p)),
+      `status after the kill: ${st.code} ${st.problems.join('; ')}`,
+    );
+    // Clean up as an admin would: the half-installed package, then the restarts still owed.
+    c.out('rm', '/etc/apt-netguard/policies.d/50-slow.yaml');
+    c.sh('dpkg', '--remove', '--force-remove-reinstreq', 'slowpkg');
+    apt(c, 'apt-get', 'install', '-f', '-y');
+    c.sh('apt-netguard', 'restart-pending');
+    intact(c);
+    ok(c, 'after restart-pending');
+    return `apt-get SIGKILLed mid-dpkg, the watch ${watch}; drop-in and gate gone ${s} s later; admin restart allowed; status 1 "abandoned", 0 after restart-pending`;
+  } finally {
+    if (watch !== 'running') c.out('systemctl', 'start', 'apt-netguard-watch.service');
+  }
+}
+
 export const faults = [
-  [
-    'fault: apt SIGKILLed while armed (item 1)',
-    (c) => {
-      write(c, '/etc/apt-netguard/config.yaml', CONFIG);
-      write(
-        c,
-        '/etc/apt-netguard/policies.d/50-slow.yaml',
-        'packages:\n  - name: slowpkg\n    match: [slowpkg]\n' +
-          '    units: {systemd-networkd.service: guarded}\n    reason: e2e, a package whose preinst takes its time\n',
-      );
-      c.out(
-        'sh',
-        '-c',
-        'set -e; D=$(mktemp -d); mkdir -p $D/DEBIAN; ' +
-          'printf "Package: slowpkg\\nVersion: 1\\nArchitecture: all\\nMaintainer: t <root@localhost>\\nDescription: e2e\\n" >$D/DEBIAN/control; ' +
-          'printf "#!/bin/sh\\nsleep 60\\n" >$D/DEBIAN/preinst; chmod 755 $D/DEBIAN/preinst; dpkg-deb --build $D /root/slowpkg_1_all.deb >/dev/null',
-      );
-      c.out('sh', '-c', 'setsid apt-get install -y /root/slowpkg_1_all.deb >/root/slow.out 2>&1 </dev/null &');
-      check(within(c, 30, `[ -e ${DROP_IN} ] && pgrep -x sleep >/dev/null`) !== null, 'the run never armed');
-      check(
-        c.sh('systemctl', 'restart', 'systemd-networkd.service').status !== 0,
-        'the drop-in did not refuse while apt ran',
-      );
-      c.out('pkill', '-KILL', '-x', 'apt-get');
-      const s = within(c, 15, `[ ! -e ${DROP_IN} ] && [ ! -e /run/apt-netguard/open ]`);
-      check(s !== null, 'still armed 15 s after apt was killed');
-      c.sh('pkill', '-KILL', '-x', 'dpkg');
-      c.sh('pkill', '-KILL', '-x', 'sleep');
-      check(
-        c.sh('systemctl', 'restart', 'systemd-networkd.service').status === 0,
-        "the admin's restart is still refused",
-      );
-      check(c.sh('/usr/sbin/policy-rc.d', 'tailscaled.service', 'restart').status === 0, 'the gate still refuses');
-      const st = status(c);
-      check(
-        st.code === 1 && st.problems.some((p) => /was abandoned: apt \(pid \d+\) ended before its Post-Invoke/.test(p)),
-        `status after the kill: ${st.code} ${st.problems.join('; ')}`,
-      );
-      // Clean up as an admin would: the half-installed package, then the restarts still owed.
-      c.out('rm', '/etc/apt-netguard/policies.d/50-slow.yaml');
-      c.sh('dpkg', '--remove', '--force-remove-reinstreq', 'slowpkg');
-      apt(c, 'apt-get', 'install', '-f', '-y');
-      c.sh('apt-netguard', 'restart-pending');
-      intact(c);
-      ok(c, 'after restart-pending');
-      return `apt-get SIGKILLed mid-dpkg; drop-in and gate gone ${s} s later; admin restart allowed; status 1 "abandoned", 0 after restart-pending`;
-    },
-  ],
+  ['fault: apt SIGKILLed while armed, the watch running (item 1)', (c) => killedApt(c, 'running')],
+  ['fault: apt SIGKILLed while armed, the watch stopped (item 1)', (c) => killedApt(c, 'stopped')],
+  ['fault: apt SIGKILLed while armed, the watch stopped mid-run (item 1)', (c) => killedApt(c, 'stopped mid-run')],
   [
     'fault: tailscale0 already recreated before the upgrade (item 2)',
     (c) => {

@@ -11,7 +11,8 @@ import { ExecError } from '../../src/errors.js';
 import { onCorrupt } from '../../src/state.js';
 import { defaultConfig } from '../../src/config/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending, saveCurrent } from '../../src/txn/store.js';
-import { aptGone, watchArgv } from '../../src/lifecycle/watchapt.js';
+import { aptGone, aptTick, handOver, watchArgv } from '../../src/lifecycle/watchapt.js';
+import { markAlive } from '../../src/watch/alive.js';
 import { frontend, self } from '../../src/procid.js';
 import { goneProcess } from '../helpers/proc.js';
 import { fakeRun } from '../helpers/fake-run.js';
@@ -298,6 +299,63 @@ describe('a killed apt leaves nothing armed', () => {
     expect(await aptGone(ctx, 1, '1')).toBe(false);
     expect(loadCurrent(ctx.state)?.state).toBe('armed');
     expect(gate('tailscaled.service', 'restart')).toBe(101);
+  });
+});
+
+describe('the watch service watches apt instead of a transient unit (issue 18)', () => {
+  const withSystemd = () => {
+    const me = frontend()!;
+    const fake = fakeRun({ 'systemctl daemon-reload': '', [watchArgv(me).join(' ')]: '' });
+    mkdirSync(join(root, 'systemd'), { recursive: true });
+    return { me, fake, c: { ...ctx, run: fake.run, probe: { ...ctx.probe, systemdRunDir: join(root, 'systemd') } } };
+  };
+  const beat = (c: AppContext, holder: ReturnType<typeof self>, ageMs: number) =>
+    markAlive(c.dirs.run, {
+      holder,
+      startedAt: '2026-11-22T09:00:00Z',
+      beatAt: new Date(c.now().getTime() - ageMs).toISOString(),
+      heartbeatMs: 60_000,
+    });
+  it.each([
+    ['the service runs and beats: no systemd-run', () => self(), 1_000, 0],
+    ['its heartbeat is 4 beats late (a hung loop): systemd-run', () => self(), 240_000, 1],
+    ['its mark names a process gone (a crash): systemd-run', goneProcess, 1_000, 1],
+  ])('%s', async (_what, holder, age, runs) => {
+    const { fake, c } = withSystemd();
+    mkdirSync(c.dirs.run, { recursive: true });
+    beat(c, holder(), age);
+    await preInstallPkgs(c, STREAM);
+    expect(fake.calls.filter((a) => a[0] === 'systemd-run')).toHaveLength(runs);
+  });
+  it("aptTick: nothing while the run's apt lives; the run is abandoned once it is gone", async () => {
+    const { me, c } = withSystemd();
+    await preInstallPkgs(c, STREAM);
+    expect(readFileSync(join(c.dirs.run, 'apt'), 'utf8')).toBe(`${me.pid} ${me.start}\n`);
+    expect(await aptTick(c)).toBe(false);
+    expect(loadCurrent(c.state)?.state).toBe('armed');
+    const apt = goneProcess();
+    saveCurrent(c.state, { ...loadCurrent(c.state)!, apt });
+    writeFileSync(join(c.dirs.run, 'apt'), `${apt.pid} ${apt.start}\n`);
+    expect(await aptTick(c)).toBe(true);
+    expect([existsSync(join(c.dirs.run, 'open')), existsSync(dropInPath())]).toEqual([false, false]);
+    expect(loadClosed(c.state, listClosed(c.state).at(-1)!)?.state).toBe('abandoned');
+    expect(await aptTick(c)).toBe(false); // nothing open any more
+  });
+  it("handOver at the service's stop: a live apt gets its transient unit, a gone one is closed now", async () => {
+    const { me, fake, c } = withSystemd();
+    mkdirSync(c.dirs.run, { recursive: true });
+    beat(c, self(), 1_000);
+    await preInstallPkgs(c, STREAM);
+    expect(fake.calls.filter((a) => a[0] === 'systemd-run')).toHaveLength(0);
+    rmSync(join(c.dirs.run, 'watch')); // the service clears its mark first
+    await handOver(c);
+    expect(fake.calls.filter((a) => a[0] === 'systemd-run')).toEqual([watchArgv(me)]);
+    const apt = goneProcess();
+    saveCurrent(c.state, { ...loadCurrent(c.state)!, apt });
+    writeFileSync(join(c.dirs.run, 'apt'), `${apt.pid} ${apt.start}\n`);
+    await handOver(c);
+    expect(loadCurrent(c.state)).toBeNull();
+    expect(loadClosed(c.state, listClosed(c.state).at(-1)!)?.state).toBe('abandoned');
   });
 });
 

@@ -1,6 +1,7 @@
 // The watch loop with a fake netlink stream and a fake look: a burst of events is one look, looks
 // never overlap, the heartbeat looks unless tailscale is quietly Running, the service's mark in
-// the run dir lives as long as it does, and a monitor that keeps dying ends the service.
+// the run dir lives as long as it does, the apt watch ticks alone, and a monitor that keeps dying
+// ends the service.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import type { AppContext } from '../../src/context.js';
 import type { LineStream } from '../../src/exec.js';
 import { runDaemon } from '../../src/watch/daemon.js';
 import type { WatchReport } from '../../src/watch/run.js';
-import { loadAlive } from '../../src/watch/store.js';
+import { loadAlive } from '../../src/watch/alive.js';
 import { scratch } from '../helpers/scratch.js';
 
 const quiet = { info: () => {}, warn: () => {}, error: () => {}, debug: () => {} };
@@ -140,6 +141,35 @@ describe('runDaemon', () => {
     stop();
     await done;
     expect(n).toBe(2);
+  });
+
+  it('the apt watch: a tick each aptMs, never two at a time; at stop, the hand-over after the mark is gone', async () => {
+    const w = world();
+    let stop = () => {};
+    const stopped = new Promise<void>((r) => (stop = r));
+    let ticks = 0;
+    let inFlight = 0;
+    let overlap = false;
+    const handed: boolean[] = [];
+    const apt = {
+      // Each tick takes longer than aptMs: the timer's next ticks must wait, not pile up.
+      tick: async () => {
+        ticks++;
+        if (++inFlight > 1) overlap = true;
+        await tick(25);
+        inFlight--;
+        if (ticks === 2) throw new Error('lock busy'); // a failing tick is logged, and the next still runs
+      },
+      handOver: async () => void handed.push(existsSync(join(w.run, 'watch'))),
+    };
+    const done = runDaemon(w.ctx, { heartbeatMs: 60_000, debounceMs: 20, stopped, look: w.look, apt, aptMs: 10 });
+    await tick(200);
+    stop();
+    expect(await done).toBe(0);
+    expect(ticks).toBeGreaterThanOrEqual(4);
+    expect(ticks).toBeLessThanOrEqual(9);
+    expect(overlap).toBe(false);
+    expect(handed).toEqual([false]);
   });
 
   it('a monitor that keeps exiting: restarted 5 times, then the service ends with 1', async () => {

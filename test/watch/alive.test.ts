@@ -1,6 +1,6 @@
 // What status says of the watch service from its mark in the run dir (table-driven, pure).
 import { describe, expect, it } from 'vitest';
-import { liveness, type WatchAlive } from '../../src/watch/store.js';
+import { liveness, type WatchAlive } from '../../src/watch/alive.js';
 
 const now = new Date('2026-12-02T12:00:00Z');
 const mark = (beatAt: string): WatchAlive => ({
