@@ -23,7 +23,7 @@ const internal = (file: string) =>
 // Lowest first: a module may import its own layer or lower ones. Named by folder or file; the
 // README's code map has one row per entry.
 const LAYERS = [
-  ['errors', 'stdout', 'fsutil', 'lock', 'log', 'procid', 'parsecache'],
+  ['errors', 'stdout', 'fsutil', 'lock', 'log', 'procid', 'parsecache', 'compare'],
   ['state'],
   ['exec', 'ipbatch', 'journald'],
   ['tailscale'],

@@ -103,7 +103,8 @@ async function report(ctx: AppContext, txn: Txn, policy: Policy): Promise<Observ
   try {
     const prePath = resolveRef(ctx.state, txn.preSnapshot);
     const pre = loadStored(ctx.state, prePath);
-    const post = await takeSnapshot(ctx.run, { ...ctx.probe, units: unitsToProbe(policy, pre) }, 'post', ctx.now());
+    const probe = { ...ctx.probe, units: unitsToProbe(policy, pre), meanwhile: ctx.log.prepare };
+    const post = await takeSnapshot(ctx.run, probe, 'post', ctx.now());
     await saveSnapshot(ctx.state, post);
     noteBlind(ctx, txn, post, 'post');
     const found = diff(pre, post);

@@ -42,7 +42,7 @@ async function openLocked(ctx: AppContext, loaded: LoadedPolicy): Promise<Txn> {
   if (cur) await reconcile(ctx, cur, 'a new dpkg run started before this one was closed');
   const units = unitsToProbe(loaded.policy);
   const now = ctx.now();
-  const snap = await takeSnapshot(ctx.run, { ...ctx.probe, units }, 'pre', now);
+  const snap = await takeSnapshot(ctx.run, { ...ctx.probe, units, meanwhile: ctx.log.prepare }, 'pre', now);
   await saveSnapshot(ctx.state, snap);
   const txn = openTxn(makeId(now, 'txn'), now, snap.id);
   if (snap.probes.systemd.status === 'ok')

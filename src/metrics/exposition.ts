@@ -1,6 +1,7 @@
 // Pure: the guard's state as Prometheus text exposition (format 0.0.4), for node_exporter's textfile
 // collector. Base units, `_total` on counters, HELP and TYPE on every family; labels carry names
 // (units, kinds, hooks, ids), never a free-form message.
+import { byKey } from '../compare.js';
 
 export interface MetricsInput {
   version: string;
@@ -52,7 +53,7 @@ export function exposition(m: MetricsInput): string {
       [{}, m.lastRestore.verified ? 1 : 0],
     ]);
   }
-  const restores = Object.entries(m.restores).sort(([a], [b]) => a.localeCompare(b));
+  const restores = Object.entries(m.restores).sort(byKey);
   family(
     'apt_netguard_restores_total',
     'counter',
@@ -73,7 +74,7 @@ export function exposition(m: MetricsInput): string {
     'gauge',
     'State the last transaction lost that no verified restore has put back, by finding kind.',
     Object.entries(m.lost)
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(byKey)
       .map(([kind, n]) => [{ kind }, n]),
   );
   const failures = { ...Object.fromEntries(HOOKS.map((h) => [h, 0])), ...m.hookFailures };
@@ -82,7 +83,7 @@ export function exposition(m: MetricsInput): string {
     'counter',
     'Hook runs that failed (and let apt go on, unless strict), by hook.',
     Object.entries(failures)
-      .sort(([a], [b]) => a.localeCompare(b))
+      .sort(byKey)
       .map(([hook, n]) => [{ hook }, n]),
   );
   family(
@@ -100,7 +101,7 @@ export function exposition(m: MetricsInput): string {
       'gauge',
       'Whether the watch has stopped acting on a breakage signature until the state is good again (1).',
       Object.entries(m.watch.signatures)
-        .sort(([a], [b]) => a.localeCompare(b))
+        .sort(byKey)
         .map(([signature, s]) => [{ signature }, s ? 1 : 0]),
     );
   }
@@ -111,12 +112,10 @@ export function exposition(m: MetricsInput): string {
       'apt_netguard_doctor_findings',
       'gauge',
       'Findings of the last apt-netguard doctor run, by check id and severity.',
-      [...count]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([k, n]) => {
-          const [id = '', severity = ''] = k.split('|');
-          return [{ id, severity }, n];
-        }),
+      [...count].sort(byKey).map(([k, n]) => {
+        const [id = '', severity = ''] = k.split('|');
+        return [{ id, severity }, n];
+      }),
     );
   }
   return `${out.join('\n')}\n`;

@@ -1,5 +1,6 @@
 // Pure: the packages of one dpkg run plus the policy give a decision per protected unit.
 import type { PkgChange } from '../apt/hookinfo.js';
+import { byCodePoint } from '../compare.js';
 import { ruleApplies } from './match.js';
 import { MODE_RANK, type Mode, type Policy, type StepAction } from './model.js';
 import { topoOrder } from './order.js';
@@ -65,7 +66,7 @@ export function decide(policy: Policy, changes: readonly PkgChange[]): PlanDecis
     if (mine.size === 0 && freed.length === 0) unmatched.push(change.name);
   }
   const declared = Object.keys(policy.units);
-  const known = [...byUnit.keys()].sort((a, b) => rank(declared, a) - rank(declared, b) || a.localeCompare(b));
+  const known = [...byUnit.keys()].sort((a, b) => rank(declared, a) - rank(declared, b) || byCodePoint(a, b));
   const decisions = known.map((u) => byUnit.get(u)!);
   const afterOf = (u: string) => policy.units[u]?.after ?? [];
   // A cycle is refused when the policy loads; should one get here, its units still run, last.

@@ -11,6 +11,9 @@ export interface ProbeContext {
   exists?: (path: string) => boolean;
   // systemd's runtime unit dir (context.ts); its absence means systemd is not PID 1.
   systemdRunDir?: string;
+  // Work the caller needs next, done once the probes' processes are started and node only waits
+  // for them (takeSnapshot): a hook builds its logger there.
+  meanwhile?: () => void;
 }
 
 export interface Command {

@@ -17,6 +17,8 @@ export async function takeSnapshot(
   now = new Date(),
 ): Promise<Snapshot> {
   const pending = new Map(SPAWN_ORDER.map((n) => [n, probes[n].read(run, ctx)] as const));
+  // After this turn's spawns (the ip batch starts in a microtask), before the first exit is handled.
+  if (ctx.meanwhile) setImmediate(ctx.meanwhile);
   const results = await Promise.all(probeNames.map((n) => pending.get(n) ?? probes[n].read(run, ctx)));
   const byName = Object.fromEntries(probeNames.map((n, i) => [n, results[i]])) as ProbeResults;
   return {
