@@ -16,6 +16,7 @@ import type { Observed } from '../restore/requests.js';
 import { withStateLock } from '../state.js';
 import { unitsToProbe } from '../tailscale.js';
 import { alertLines, sendDegraded } from '../restore/alert.js';
+import { findNftLoaders } from '../restore/loaders.js';
 import { restoreAfter, resumeSafely } from './handoff.js';
 import { noteBlind } from './sight.js';
 
@@ -70,7 +71,7 @@ async function closeTxn(ctx: AppContext, txn: Txn, final: 'closed' | 'abandoned'
     ctx.state,
     addPending(loadPending(ctx.state), txn, owed(policy, txn), (u) => policy.units[u]?.action ?? 'restart'),
   );
-  const seen = final === 'closed' ? await report(ctx, txn, policy) : null;
+  const seen = final === 'closed' ? await report(ctx, txn, policy, willRestore(ctx, policy, txn)) : null;
   txn.state = final;
   txn.closedAt = ctx.now().toISOString();
   archiveCurrent(ctx.state, txn);
@@ -98,12 +99,18 @@ function owed(policy: Policy, txn: Txn): { unit: string; mode: 'guarded' | 'defe
   ];
 }
 
-async function report(ctx: AppContext, txn: Txn, policy: Policy): Promise<Observed | null> {
+// A restore follows this run (restore.auto, guarded restarts owed): the ruleset's loader it may
+// need is looked up beside the post snapshot, not after it (a few systemctl calls, ~50 ms in the lab).
+const willRestore = (ctx: AppContext, policy: Policy, txn: Txn) =>
+  ctx.config.restore.auto && owed(policy, txn).some((o) => o.mode === 'guarded');
+
+async function report(ctx: AppContext, txn: Txn, policy: Policy, restoring: boolean): Promise<Observed | null> {
   if (!txn.preSnapshot) return null;
   try {
     const prePath = resolveRef(ctx.state, txn.preSnapshot);
     const pre = loadStored(ctx.state, prePath);
     const probe = { ...ctx.probe, units: unitsToProbe(policy, pre), meanwhile: ctx.log.prepare };
+    const nftLoaders = restoring ? findNftLoaders(ctx.run, policy) : undefined;
     const post = await takeSnapshot(ctx.run, probe, 'post', ctx.now());
     await saveSnapshot(ctx.state, post);
     noteBlind(ctx, txn, post, 'post');
@@ -117,7 +124,7 @@ async function report(ctx: AppContext, txn: Txn, policy: Policy): Promise<Observ
     }));
     for (const f of txn.findings)
       (f.lost ? ctx.log.warn : ctx.log.info).call(ctx.log, { txn: txn.id, kind: f.kind }, f.text);
-    return { pre, prePath, post, findings: found };
+    return { pre, prePath, post, findings: found, nftLoaders };
   } catch (err) {
     txn.notes.push(`report: ${messageOf(err)}`);
     return null;

@@ -28,6 +28,8 @@ export interface RestoreRequest {
   // Restarts the trigger itself asks for beyond what pending.json owes (the watch: tailscaled, when
   // its backend is stuck and no finding says why).
   extraOwed?: { unit: string; step: 'restart' | 'reload'; reason: string }[];
+  // The ruleset's loaders (loaders.ts), when the caller looked them up already, beside its snapshot.
+  nftLoaders?: Promise<string[]>;
 }
 
 // What the post-invoke saw: its pre snapshot, the post one it took, and their diff.
@@ -36,13 +38,21 @@ export interface Observed {
   prePath: string;
   post: Snapshot;
   findings: Finding[];
+  nftLoaders?: Promise<string[]>;
 }
 
 // After a transaction: against its pre snapshot, with what the post-invoke saw when it could see.
 export function afterTxn(state: string, txn: Txn & { preSnapshot: string }, seen: Observed | null): RestoreRequest {
   const base = { trigger: { kind: 'txn', id: txn.id } as const, automatic: true, modes: ['guarded' as const] };
   if (seen)
-    return { ...base, baseline: seen.pre, baselinePath: seen.prePath, live: seen.post, findings: seen.findings };
+    return {
+      ...base,
+      baseline: seen.pre,
+      baselinePath: seen.prePath,
+      live: seen.post,
+      findings: seen.findings,
+      nftLoaders: seen.nftLoaders,
+    };
   const baselinePath = resolveRef(state, txn.preSnapshot);
   return { ...base, baseline: loadStored(state, baselinePath), baselinePath };
 }

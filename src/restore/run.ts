@@ -39,7 +39,7 @@ export async function prepare(ctx: AppContext, req: RestoreRequest, given?: Poli
   let plan = planRestore(input);
   // Finding the ruleset's loader costs a few systemctl calls: only when the plan needs one.
   if (plan.unresolved.some((u) => u.why === NO_LOADER))
-    plan = planRestore({ ...input, nftLoaders: await findNftLoaders(ctx.run, policy) });
+    plan = planRestore({ ...input, nftLoaders: await (req.nftLoaders ?? findNftLoaders(ctx.run, policy)) });
   const startedAt = ctx.now().toISOString();
   return {
     schemaVersion: RESTORE_SCHEMA,

@@ -407,5 +407,11 @@ describe('the late Post-Invoke of a dpkg run that changed nothing (issue 18)', (
     expect(said).toBe(idle);
     // The restore that ran owed restarts left its record; the idle one left none.
     expect(existsSync(join(c.state, 'restore'))).toBe(!idle);
+    // The ruleset's loader, which that restore may need, is looked up as the post snapshot starts
+    // (before its nft call, the probe spawned first), not after it; the idle run looks up nothing.
+    const at = (match: (a: string[]) => boolean) => calls.findIndex(match);
+    const lookup = at((a) => a[0] === 'systemctl' && a.includes('--property=Id,ActiveState'));
+    const postNft = calls.findIndex((a, i) => a[0] === 'nft' && i > at((b) => b[0] === 'nft'));
+    expect(lookup >= 0 && lookup < postNft).toBe(!idle);
   });
 });
