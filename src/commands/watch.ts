@@ -51,7 +51,7 @@ export async function watchCommand(args: string[]): Promise<number> {
 }
 // Until SIGTERM or SIGINT (systemctl stop): the loop of watch/daemon.ts.
 const daemon = journaled(async ({ ctx }) => {
-  const [{ runDaemon }, { watchOnce }, { publish }, { aptTick, handOver }] = await Promise.all([
+  const [{ runDaemon }, { watchOnce }, { publish }, { aptTick, handOver, runOpen, watchRunDir }] = await Promise.all([
     import('../watch/daemon.js'),
     import('../watch/run.js'),
     import('../metrics/publish.js'),
@@ -71,7 +71,7 @@ const daemon = journaled(async ({ ctx }) => {
   };
   // A run closed because its apt is gone reaches the textfile too, as from the hook.
   const tick = async (c: typeof ctx) => (await aptTick(c)) && publish(c);
-  const apt = { tick, handOver };
+  const apt = { tick, handOver, open: runOpen, watchDir: watchRunDir };
   return runDaemon(ctx, { heartbeatMs: ctx.config.watch.heartbeatMs, debounceMs: 200, stopped, look, apt });
   // A service's journal gets one line per start, detection and action: info, not only warnings.
 }, 'info');

@@ -3,7 +3,7 @@
 // drop-ins and gates go, and what it owed is recorded (aptGone). That is the watch service when it
 // runs and beats (aptTick, each second); otherwise a transient systemd unit (tail --pid), whose
 // ExecStopPost runs `apt-netguard hook apt-gone PID START`.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
 import type { AppContext } from '../context.js';
 import { messageOf } from '../errors.js';
 import { alive, type Holder } from '../procid.js';
@@ -99,6 +99,22 @@ export async function aptTick(ctx: AppContext): Promise<boolean> {
   const apt = armedBy(ctx.dirs.run);
   if (!apt || alive(apt)) return false;
   return aptGone(ctx, apt.pid, apt.start);
+}
+
+// Is a dpkg run open? The watch service checks its apt each second only then.
+export const runOpen = (ctx: AppContext): boolean => existsSync(runPaths(ctx.dirs.run).open);
+
+// inotify on the run dir: `changed` when an entry comes or goes (a run opening), `failed` if the
+// watch cannot be kept (the service then checks each second, open or not). Returns its stop.
+export function watchRunDir(ctx: AppContext, changed: () => void, failed: () => void): (() => void) | null {
+  try {
+    mkdirSync(ctx.dirs.run, { recursive: true, mode: 0o755 });
+    const w = watch(ctx.dirs.run, { persistent: false }, changed);
+    w.on('error', () => (w.close(), failed()));
+    return () => w.close();
+  } catch {
+    return null;
+  }
 }
 
 // The watch service stops (its mark already gone) while a run is open: the apt still running gets

@@ -1,7 +1,7 @@
 // `apt-netguard watch`: the long-running loop. Netlink events from one `ip -o monitor` child and a
 // slow heartbeat (for a stuck backend, which makes no event) each lead to one watchOnce, never two
 // at a time; a burst of events gives one look once it has been quiet for `debounceMs`. Beside them,
-// each `aptMs` it asks whether the apt of a dpkg run still open is gone (lifecycle/watchapt.ts).
+// each `aptMs` while a dpkg run is open it asks whether that run's apt is gone (lifecycle/watchapt.ts).
 import type { AppContext } from '../context.js';
 import { messageOf } from '../errors.js';
 import { WATCH_MONITOR } from '../probes/monitor.js';
@@ -20,7 +20,13 @@ export interface DaemonOptions {
   // How soon to look again after a look that stood aside (default 2 s).
   asideMs?: number;
   // The apt watch: closes a run whose apt is gone; at stop, hands an open run to a transient unit.
-  apt?: { tick: (ctx: AppContext) => Promise<unknown>; handOver: (ctx: AppContext) => Promise<void> };
+  // With `watchDir`, it ticks only while `open` says a run is; without, always.
+  apt?: {
+    tick: (ctx: AppContext) => Promise<unknown>;
+    handOver: (ctx: AppContext) => Promise<void>;
+    open: (ctx: AppContext) => boolean;
+    watchDir?: (ctx: AppContext, changed: () => void, failed: () => void) => (() => void) | null;
+  };
   aptMs?: number;
 }
 
@@ -94,9 +100,26 @@ export async function runDaemon(ctx: AppContext, o: DaemonOptions): Promise<numb
       )
       .finally(() => (aptBusy.tick = null));
   };
+  // Ticks each aptMs while a run is open; inotify on the run dir starts them when one opens, so an
+  // idle service does not wake each second (bench/watch.mjs: idle CPU 0.067 % with, 0.025 % without).
+  let aptTimer: NodeJS.Timeout | null = null;
+  let inotify = false;
+  const aptStep = () => {
+    aptCheck();
+    if (inotify && aptTimer && !o.apt?.open(ctx)) {
+      clearInterval(aptTimer);
+      aptTimer = null;
+    }
+  };
+  const aptWake = () => {
+    if (stop || !o.apt || aptTimer || (inotify && !o.apt.open(ctx))) return;
+    aptCheck();
+    aptTimer = setInterval(aptStep, o.aptMs ?? 1_000);
+  };
   mark();
-  aptCheck();
-  const aptTimer = o.apt ? setInterval(aptCheck, o.aptMs ?? 1_000) : null;
+  const unwatchDir = o.apt?.watchDir?.(ctx, aptWake, () => ((inotify = false), aptWake())) ?? null;
+  inotify = unwatchDir !== null;
+  aptWake();
   const heartbeat = setInterval(beat, o.heartbeatMs);
   ctx.log.info({ heartbeatMs: o.heartbeatMs }, 'watch: started');
   check('start');
@@ -121,6 +144,7 @@ export async function runDaemon(ctx: AppContext, o: DaemonOptions): Promise<numb
   stop = true;
   clearInterval(heartbeat);
   if (aptTimer) clearInterval(aptTimer);
+  unwatchDir?.();
   if (timer) clearTimeout(timer);
   if (aside) clearTimeout(aside);
   await monitor?.stop();

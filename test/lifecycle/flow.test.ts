@@ -11,7 +11,7 @@ import { ExecError } from '../../src/errors.js';
 import { onCorrupt } from '../../src/state.js';
 import { defaultConfig } from '../../src/config/model.js';
 import { listClosed, loadClosed, loadCurrent, loadPending, saveCurrent } from '../../src/txn/store.js';
-import { aptGone, aptTick, handOver, watchArgv } from '../../src/lifecycle/watchapt.js';
+import { aptGone, aptTick, handOver, runOpen, watchArgv, watchRunDir } from '../../src/lifecycle/watchapt.js';
 import { markAlive } from '../../src/watch/alive.js';
 import { frontend, self } from '../../src/procid.js';
 import { goneProcess } from '../helpers/proc.js';
@@ -340,6 +340,20 @@ describe('the watch service watches apt instead of a transient unit (issue 18)',
     expect([existsSync(join(c.dirs.run, 'open')), existsSync(dropInPath())]).toEqual([false, false]);
     expect(loadClosed(c.state, listClosed(c.state).at(-1)!)?.state).toBe('abandoned');
     expect(await aptTick(c)).toBe(false); // nothing open any more
+  });
+  it('watchRunDir: inotify says when a run opens (the service then ticks each second)', async () => {
+    let changes = 0;
+    const stop = watchRunDir(
+      ctx,
+      () => void changes++,
+      () => {},
+    );
+    expect(stop).not.toBeNull();
+    expect(runOpen(ctx)).toBe(false);
+    writeFileSync(join(ctx.dirs.run, 'open'), 'txn\n');
+    for (let i = 0; i < 50 && !changes; i++) await new Promise((r) => setTimeout(r, 10));
+    stop!();
+    expect([changes > 0, runOpen(ctx)]).toEqual([true, true]);
   });
   it("handOver at the service's stop: a live apt gets its transient unit, a gone one is closed now", async () => {
     const { me, fake, c } = withSystemd();

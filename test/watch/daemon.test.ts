@@ -161,6 +161,7 @@ describe('runDaemon', () => {
         if (ticks === 2) throw new Error('lock busy'); // a failing tick is logged, and the next still runs
       },
       handOver: async () => void handed.push(existsSync(join(w.run, 'watch'))),
+      open: () => true,
     };
     const done = runDaemon(w.ctx, { heartbeatMs: 60_000, debounceMs: 20, stopped, look: w.look, apt, aptMs: 10 });
     await tick(200);
@@ -170,6 +171,49 @@ describe('runDaemon', () => {
     expect(ticks).toBeLessThanOrEqual(9);
     expect(overlap).toBe(false);
     expect(handed).toEqual([false]);
+  });
+
+  it('with inotify on the run dir: no tick while no run is open; ticks while one is; each second again if inotify fails', async () => {
+    const w = world();
+    let stop = () => {};
+    const stopped = new Promise<void>((r) => (stop = r));
+    let ticks = 0;
+    let open = false;
+    let changed = () => {};
+    let failed = () => {};
+    let unwatched = false;
+    const apt = {
+      tick: async () => void ticks++,
+      handOver: async () => {},
+      open: () => open,
+      watchDir: (_c: AppContext, c: () => void, f: () => void) => (
+        (changed = c),
+        (failed = f),
+        () => (unwatched = true)
+      ),
+    };
+    const done = runDaemon(w.ctx, { heartbeatMs: 60_000, debounceMs: 20, stopped, look: w.look, apt, aptMs: 10 });
+    await tick(80);
+    expect(ticks).toBe(0); // idle: no wake-ups
+    changed(); // an entry came, but it is not a run
+    await tick(40);
+    expect(ticks).toBe(0);
+    open = true;
+    changed(); // a run opened: a tick now, then each aptMs
+    await tick(80);
+    const during = ticks;
+    expect(during).toBeGreaterThanOrEqual(4);
+    open = false; // the run closed: the next tick sees it and the ticks stop
+    await tick(40);
+    const after = ticks;
+    await tick(80);
+    expect(ticks).toBe(after);
+    failed(); // inotify lost: each aptMs again, open or not
+    await tick(80);
+    expect(ticks).toBeGreaterThanOrEqual(after + 4);
+    stop();
+    await done;
+    expect(unwatched).toBe(true);
   });
 
   it('a monitor that keeps exiting: restarted 5 times, then the service ends with 1', async () => {
