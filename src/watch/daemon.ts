@@ -82,6 +82,8 @@ export async function runDaemon(ctx: AppContext, o: DaemonOptions): Promise<numb
   // two tailscale calls instead of a whole snapshot, for the service's idle cost.
   const beat = () => {
     mark();
+    // A run inotify did not report (an event lost) is still found within one heartbeat.
+    aptWake();
     if (stop || busy.look) return;
     quiet(ctx).then(
       (ok) => ok || check('heartbeat'),

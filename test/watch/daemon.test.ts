@@ -216,6 +216,37 @@ describe('runDaemon', () => {
     expect(unwatched).toBe(true);
   });
 
+  it('a run that inotify never reported is still found at the next heartbeat', async () => {
+    const w = world();
+    let stop = () => {};
+    const stopped = new Promise<void>((r) => (stop = r));
+    let ticks = 0;
+    let open = false;
+    const apt = {
+      tick: async () => void ticks++,
+      handOver: async () => {},
+      open: () => open,
+      watchDir: () => () => {}, // inotify "works" but never calls back
+    };
+    const done = runDaemon(w.ctx, {
+      heartbeatMs: 120,
+      debounceMs: 20,
+      stopped,
+      look: w.look,
+      quiet: async () => true,
+      apt,
+      aptMs: 10,
+    });
+    await tick(20);
+    open = true;
+    await tick(40);
+    expect(ticks).toBe(0);
+    await tick(150); // a heartbeat has passed
+    stop();
+    await done;
+    expect(ticks).toBeGreaterThanOrEqual(1);
+  });
+
   it('a monitor that keeps exiting: restarted 5 times, then the service ends with 1', async () => {
     const w = world({ dies: true });
     const code = await runDaemon(w.ctx, {
