@@ -67,11 +67,15 @@ async function closeTxn(ctx: AppContext, txn: Txn, final: 'closed' | 'abandoned'
   // A killed run's refused requests are owed too: the restarts they asked for never happened.
   const { policy } = await readPolicy(ctx.policyDirs);
   if (txn.invocations) saveVetoes(ctx.state, afterRun(loadVetoes(ctx.state), txn.decisions, txn.invocations, txn.id));
+  const due = owed(policy, txn);
   savePending(
     ctx.state,
-    addPending(loadPending(ctx.state), txn, owed(policy, txn), (u) => policy.units[u]?.action ?? 'restart'),
+    addPending(loadPending(ctx.state), txn, due, (u) => policy.units[u]?.action ?? 'restart'),
   );
-  const seen = final === 'closed' ? await report(ctx, txn, policy, willRestore(ctx, policy, txn)) : null;
+  // A restore follows (restore.auto, guarded restarts owed): the ruleset's loader it may need is
+  // looked up beside the post snapshot, not after it (a few systemctl calls, ~50 ms in the lab).
+  const restoring = ctx.config.restore.auto && due.some((o) => o.mode === 'guarded');
+  const seen = final === 'closed' ? await report(ctx, txn, policy, restoring) : null;
   txn.state = final;
   txn.closedAt = ctx.now().toISOString();
   archiveCurrent(ctx.state, txn);
@@ -98,11 +102,6 @@ function owed(policy: Policy, txn: Txn): { unit: string; mode: 'guarded' | 'defe
     ...[...deferred].map((unit) => ({ unit, mode: 'defer' as const })),
   ];
 }
-
-// A restore follows this run (restore.auto, guarded restarts owed): the ruleset's loader it may
-// need is looked up beside the post snapshot, not after it (a few systemctl calls, ~50 ms in the lab).
-const willRestore = (ctx: AppContext, policy: Policy, txn: Txn) =>
-  ctx.config.restore.auto && owed(policy, txn).some((o) => o.mode === 'guarded');
 
 async function report(ctx: AppContext, txn: Txn, policy: Policy, restoring: boolean): Promise<Observed | null> {
   if (!txn.preSnapshot) return null;

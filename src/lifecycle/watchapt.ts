@@ -92,17 +92,17 @@ function armedBy(run: string): Holder | null {
   }
 }
 
+// Is a dpkg run open? The watch service checks its apt each second only then.
+export const runOpen = (ctx: AppContext): boolean => existsSync(runPaths(ctx.dirs.run).open);
+
 // The watch service, each second: a run still open whose apt is gone is closed, as the transient
 // unit's ExecStopPost would. True when it closed one.
 export async function aptTick(ctx: AppContext): Promise<boolean> {
-  if (!existsSync(runPaths(ctx.dirs.run).open)) return false;
+  if (!runOpen(ctx)) return false;
   const apt = armedBy(ctx.dirs.run);
   if (!apt || alive(apt)) return false;
   return aptGone(ctx, apt.pid, apt.start);
 }
-
-// Is a dpkg run open? The watch service checks its apt each second only then.
-export const runOpen = (ctx: AppContext): boolean => existsSync(runPaths(ctx.dirs.run).open);
 
 // inotify on the run dir: `changed` when an entry comes or goes (a run opening), `failed` if the
 // watch cannot be kept (the service then checks each second, open or not). Returns its stop.
@@ -120,7 +120,7 @@ export function watchRunDir(ctx: AppContext, changed: () => void, failed: () => 
 // The watch service stops (its mark already gone) while a run is open: the apt still running gets
 // its transient unit after all, and one already gone is dealt with now.
 export async function handOver(ctx: AppContext): Promise<void> {
-  if (!existsSync(runPaths(ctx.dirs.run).open)) return;
+  if (!runOpen(ctx)) return;
   const apt = armedBy(ctx.dirs.run);
   if (!apt) return;
   if (alive(apt)) await watchApt(ctx, apt);
